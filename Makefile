@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# ppvnet top level. Everything runs as root on Debian 12 and installs what it
+# needs (qemu-setup/deps.sh). Knobs: KERNEL=default|6.12, DRIVER=ppvnet|virtio_net,
+# PPV_CACHE=<folder for fetched kernels and images> (default ~/.cache/ppvnet).
+KERNEL ?= default
+DRIVER ?= ppvnet
+export KERNEL DRIVER
+
+.PHONY: all module demo check check-vm shell clean
+
+all: module
+
+# ppvnet.ko for the guest kernel KERNEL names (build/<release>/ppvnet.ko)
+module:
+	qemu-setup/deps.sh
+	qemu-setup/build-module.sh
+
+# The main job: boot a guest with $(DRIVER), link up, ping, iperf3 both ways,
+# ethtool -i and -S.
+demo:
+	qemu-setup/boot.sh --mode demo --timeout 300
+
+# Every test: unit, static checks and the in-guest suites (TAP, last line
+# "N passed, N failed").
+check:
+	tests/run-all.sh
+
+# One in-guest suite: make check-vm TESTS="load link ping" DRIVER=... KERNEL=...
+TESTS ?= load link ping counters iperf_tcp unload
+check-vm:
+	qemu-setup/boot.sh --mode test --tests "$(TESTS)"
+
+# An interactive guest shell on the console
+shell:
+	qemu-setup/boot.sh --mode shell --echo --timeout 3600
+
+clean:
+	rm -rf build
+	$(MAKE) -C net-driver clean KDIR=$(firstword $(wildcard /lib/modules/*/build)) 2>/dev/null || true

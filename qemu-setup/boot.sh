@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Boot a guest with everything it needs, building what is missing first:
+# host packages, the guest kernel (KERNEL knob), ppvnet.ko, the initramfs.
+#   KERNEL=default|6.12  DRIVER=ppvnet|virtio_net
+#   qemu-setup/boot.sh [vm.py options: --mode demo|test|shell --tests "..."
+#                       --smp N --mem MiB --queues N --rx-ring N --tx-ring N
+#                       --packed --host-mtu N --vectors N --timeout S ...]
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+DRIVER=${DRIVER:-ppvnet}
+"$PPV_TOP/qemu-setup/deps.sh"
+kdir=$("$PPV_TOP/qemu-setup/fetch-kernel.sh")
+ko=$("$PPV_TOP/qemu-setup/build-module.sh")
+initrd=$("$PPV_TOP/qemu-setup/initramfs.sh" "$kdir" "$ko")
+mkdir -p "$PPV_TOP/build/logs"
+log=$PPV_TOP/build/logs/console-$DRIVER-$(basename "$kdir")-$$.log
+exec python3 "$PPV_TOP/qemu-setup/vm.py" --kernel "$kdir/vmlinuz" \
+	--initrd "$initrd" --driver "$DRIVER" --log "$log" "$@"

@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Boot one QEMU guest on a private test network and report its verdict.
+
+The network: a network namespace made for this run (ppv-<pid>) holding a tap
+device with the host address 198.18.0.1/24 (RFC 2544 benchmark range); the
+guest takes 198.18.0.2/24.  iperf3 and sockperf servers run inside that
+namespace.  QEMU itself runs inside it, so the tap is reachable by name.
+Everything is torn down on exit, also on failure and on signals; only the PIDs
+started here are killed.
+
+Channels:
+  ttyS0  the guest console; kept in --log, TAP lines are echoed to stdout.
+  ttyS1  the guest's requests to the host, one line each, answered with one
+         line: "link up|down" (QMP set_link), "sh CMD" (run CMD in the
+         namespace, reply is its output on one line), "ping" (reply "pong").
+  QMP    a unix socket for the runner (and set_link).
+
+Verdict: the guest prints "PPV-VERDICT passed=N failed=M" before powering
+off.  Exit status 0 if it did and M is 0; 1 if tests failed; 2 if the guest
+or QEMU failed (no verdict, timeout, panic, QEMU did not start).
+"""
+
+import argparse
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HOST_IP = "198.18.0.1"
+GUEST_IP = "198.18.0.2"
+NS_PREFIX = "ppv-"
+
+
+def log(msg):
+    print(f"# [host] {msg}", flush=True)
+
+
+def run(cmd, check=True, **kw):
+    return subprocess.run(cmd, check=check, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, **kw)
+
+
+def clean_stale_namespaces():
+    """Remove ppv-<pid> namespaces whose run is gone (killed with -9, say)."""
+    out = run(["ip", "netns", "list"], check=False).stdout
+    for line in out.splitlines():
+        name = line.split()[0] if line.split() else ""
+        m = re.fullmatch(NS_PREFIX + r"(\d+)", name)
+        if not m:
+            continue
+        if os.path.exists(f"/proc/{m.group(1)}"):
+            continue
+        pids = run(["ip", "netns", "pids", name], check=False).stdout.split()
+        log(f"removing stale namespace {name} left by a killed run"
+            + (f" (its leftover processes {' '.join(pids)})" if pids else ""))
+        for p in pids:
+            try:
+                os.kill(int(p), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        run(["ip", "netns", "del", name], check=False)
+
+
+class Qmp:
+    def __init__(self, path, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.time() > deadline:
+                    raise RuntimeError(f"QMP socket {path} did not appear")
+                time.sleep(0.1)
+        self.f = self.s.makefile("rw")
+        self.lock = threading.Lock()
+        json.loads(self.f.readline())  # greeting
+        self.cmd("qmp_capabilities")
+
+    def cmd(self, name, **args):
+        with self.lock:
+            self.f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+            self.f.flush()
+            while True:
+                r = json.loads(self.f.readline())
+                if "return" in r or "error" in r:
+                    return r
+
+
+class Vm:
+    def __init__(self, a):
+        self.a = a
+        self.ns = f"{NS_PREFIX}{os.getpid()}"
+        self.rundir = f"/tmp/{self.ns}"
+        self.procs = []       # servers we started
+        self.qemu = None
+        self.qmp = None
+        self.last_test = "(boot)"
+        self.verdict = None
+        self.panic = None
+        self.stop = False
+
+    # ---------------------------------------------------------------- network
+    def net_up(self):
+        clean_stale_namespaces()
+        os.makedirs(self.rundir, exist_ok=True)
+        run(["ip", "netns", "add", self.ns])
+        nse = ["ip", "netns", "exec", self.ns]
+        tap = ["ip", "tuntap", "add", "dev", "ppvtap0", "mode", "tap"]
+        if self.a.queues > 1:
+            tap.append("multi_queue")
+        run(nse + tap)
+        if self.a.host_mtu:
+            run(nse + ["ip", "link", "set", "ppvtap0", "mtu", str(self.a.host_mtu)])
+        run(nse + ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "ppvtap0"])
+        # no IPv6 chatter from the host side: counters see only test traffic
+        run(nse + ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"])
+        run(nse + ["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"])
+        run(nse + ["ip", "link", "set", "lo", "up"])
+        run(nse + ["ip", "link", "set", "ppvtap0", "up"])
+        for port in (5201, 5202):
+            self.start(nse + ["iperf3", "-s", "-B", HOST_IP, "-p", str(port)],
+                       f"iperf3-{port}")
+        if self.a.sockperf:
+            self.start(nse + ["sockperf", "sr", "-i", HOST_IP, "-p", "11111",
+                              "--tcp"], "sockperf-tcp")
+            self.start(nse + ["sockperf", "sr", "-i", HOST_IP, "-p", "11112"],
+                       "sockperf-udp")
+
+    def start(self, cmd, name):
+        f = open(os.path.join(self.rundir, name + ".log"), "w")
+        p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        self.procs.append(p)
+        return p
+
+    def teardown(self):
+        for p in ([self.qemu] if self.qemu else []) + self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in ([self.qemu] if self.qemu else []) + self.procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+        run(["ip", "netns", "del", self.ns], check=False)
+        subprocess.run(["rm", "-rf", self.rundir])
+
+    # ------------------------------------------------------------------- qemu
+    def qemu_cmd(self):
+        a = self.a
+        dev = ["virtio-net-pci", "netdev=n0", "disable-legacy=on",
+               "mac=52:54:00:12:34:56"]
+        netdev = ["tap", "id=n0", "ifname=ppvtap0", "script=no",
+                  "downscript=no", "vhost=off"]
+        if a.queues > 1:
+            netdev.append(f"queues={a.queues}")
+            dev += ["mq=on"]
+        if a.vectors is not None:
+            dev.append(f"vectors={a.vectors}")
+        if a.rx_ring:
+            dev.append(f"rx_queue_size={a.rx_ring}")
+        if a.tx_ring:
+            dev.append(f"tx_queue_size={a.tx_ring}")
+        if a.packed:
+            dev.append("packed=on")
+        if a.host_mtu:
+            dev.append(f"host_mtu={a.host_mtu}")
+        if a.device_opts:
+            dev += a.device_opts.split(",")
+        append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
+                  "loglevel=4", f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
+        if a.tests:
+            append.append("ppv.tests=" + ",".join(a.tests.split()))
+        if a.append:
+            append.append(a.append)
+        cmd = [a.qemu, "-M", "q35", "-accel", "tcg", "-cpu", "max",
+               "-smp", str(a.smp), "-m", str(a.mem),
+               "-kernel", a.kernel, "-initrd", a.initrd,
+               "-append", " ".join(append),
+               "-display", "none", "-no-reboot", "-nodefaults",
+               "-serial", "stdio",
+               "-serial", f"unix:{self.rundir}/ctl.sock,server=on,wait=off",
+               "-qmp", f"unix:{self.rundir}/qmp.sock,server=on,wait=off",
+               "-netdev", ",".join(netdev), "-device", ",".join(dev)]
+        if a.icount is not None:
+            cmd += ["-icount", f"shift={a.icount}"]
+        if a.qemu_args:
+            cmd += a.qemu_args.split()
+        return ["ip", "netns", "exec", self.ns] + cmd
+
+    def control_loop(self):
+        """Serve the guest's requests on ttyS1."""
+        path = f"{self.rundir}/ctl.sock"
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(300):
+            try:
+                s.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            return
+        buf = b""
+        while not self.stop:
+            r, _, _ = select.select([s], [], [], 0.5)
+            if not r:
+                continue
+            data = s.recv(4096)
+            if not data:
+                return
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                req = line.decode(errors="replace").strip()
+                if req:
+                    reply = self.serve(req)
+                    s.sendall((reply.replace("\n", " | ") + "\n").encode())
+
+    def serve(self, req):
+        try:
+            if req == "ping":
+                return "pong"
+            if req in ("link up", "link down"):
+                r = self.qmp.cmd("set_link", name="n0", up=req == "link up")
+                return "ok" if "return" in r else "error " + json.dumps(r)
+            if req.startswith("sh "):
+                r = subprocess.run(["ip", "netns", "exec", self.ns, "sh", "-c",
+                                    req[3:]], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True,
+                                   timeout=120)
+                return r.stdout.strip() or f"(exit {r.returncode})"
+            return "error unknown request"
+        except Exception as e:  # reply, never leave the guest waiting
+            return f"error {e}"
+
+    def boot(self):
+        a = self.a
+        logf = open(a.log, "w") if a.log else None
+        cmd = self.qemu_cmd()
+        t0 = time.time()
+        self.qemu = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL)
+        try:
+            self.qmp = Qmp(f"{self.rundir}/qmp.sock")
+        except RuntimeError:
+            self.qemu.wait(timeout=10)
+            err = self.qemu.stderr.read().decode(errors="replace").strip()
+            log(f"QEMU failed to start (exit {self.qemu.returncode}): {err}")
+            return 2
+        threading.Thread(target=self.control_loop, daemon=True).start()
+        deadline = t0 + a.timeout
+        buf = b""
+        fd = self.qemu.stdout.fileno()
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                log(f"timeout: guest still running after {a.timeout}s, "
+                    f"hung in test '{self.last_test}'; killing QEMU")
+                self.tail(logf)
+                return 2
+            r, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if not r:
+                continue
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            if logf:
+                logf.write(data.decode(errors="replace"))
+                logf.flush()
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                self.line(line.decode(errors="replace").rstrip("\r"))
+        self.qemu.wait()
+        self.stop = True
+        took = time.time() - t0
+        if self.verdict is None:
+            why = self.panic or f"QEMU exited ({self.qemu.returncode})"
+            err = self.qemu.stderr.read().decode(errors="replace").strip()
+            log(f"guest ended without a verdict during test "
+                f"'{self.last_test}': {why} {err}")
+            self.tail(logf)
+            return 2
+        log(f"guest finished in {took:.1f}s: passed={self.verdict[0]} "
+            f"failed={self.verdict[1]}")
+        return 0 if self.verdict[1] == 0 else 1
+
+    def tail(self, logf):
+        if logf:
+            logf.flush()
+            log(f"console log: {self.a.log}")
+
+    def line(self, s):
+        m = re.search(r"PPV-VERDICT passed=(\d+) failed=(\d+)", s)
+        if m:
+            self.verdict = (int(m.group(1)), int(m.group(2)))
+            return
+        m = re.search(r"PPV-TEST (.*)", s)
+        if m:
+            self.last_test = m.group(1)
+            return
+        if "Kernel panic" in s:
+            self.panic = s.strip()
+        if (re.match(r"(not )?ok \d+", s) or s.startswith("#")
+                or s.startswith("PPV ") or self.a.echo):
+            print(s, flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--initrd", required=True)
+    p.add_argument("--driver", default="ppvnet",
+                   choices=["ppvnet", "virtio_net", "none"])
+    p.add_argument("--mode", default="test", choices=["test", "demo", "shell"])
+    p.add_argument("--tests", default="", help="space separated test names")
+    p.add_argument("--smp", type=int, default=2)
+    p.add_argument("--mem", type=int, default=1024, help="MiB")
+    p.add_argument("--queues", type=int, default=1, help="queue pairs (mq)")
+    p.add_argument("--rx-ring", type=int, default=0)
+    p.add_argument("--tx-ring", type=int, default=0)
+    p.add_argument("--packed", action="store_true")
+    p.add_argument("--host-mtu", type=int, default=0)
+    p.add_argument("--vectors", type=int, default=None,
+                   help="MSI-X vectors, 0 = INTx")
+    p.add_argument("--device-opts", default="",
+                   help="more virtio-net-pci properties, comma separated")
+    p.add_argument("--icount", type=int, default=None)
+    p.add_argument("--qemu", default="qemu-system-x86_64")
+    p.add_argument("--qemu-args", default="")
+    p.add_argument("--append", default="")
+    p.add_argument("--sockperf", action="store_true")
+    p.add_argument("--timeout", type=int, default=300, help="seconds")
+    p.add_argument("--log", default="", help="console log file")
+    p.add_argument("--echo", action="store_true", help="echo whole console")
+    a = p.parse_args()
+
+    if os.geteuid() != 0:
+        print("vm.py: must run as root (network namespaces, tap)", file=sys.stderr)
+        return 2
+    vm = Vm(a)
+
+    def on_signal(sig, _frm):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        vm.net_up()
+        return vm.boot()
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 2
+    except subprocess.CalledProcessError as e:
+        log(f"setup failed: {' '.join(e.cmd)}: {e.stdout.strip()}")
+        return 2
+    finally:
+        vm.teardown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
