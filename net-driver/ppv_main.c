@@ -1,17 +1,515 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ppvnet: virtio-net PCI driver with its own rings and page_pool RX. */
+/*
+ * ppvnet: a network driver for QEMU's virtio-net PCI device (1af4:1041)
+ * that speaks the virtio 1.x transport itself, owns its rings in coherent
+ * DMA memory and receives into page_pool pages.
+ *
+ * Life cycle: probe negotiates features, reads the MAC and registers the
+ * netdev with the device reset. ndo_open brings the device up from scratch
+ * (negotiation, rings, page pools, IRQs, RX fill, DRIVER_OK); ndo_stop
+ * resets it and frees all of that again, so a down interface holds no ring
+ * memory, page or IRQ.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/rtnetlink.h>
+#include <uapi/linux/virtio_config.h>
+#include <uapi/linux/virtio_net.h>
+
+#include "ppv.h"
+#include "ppv_compat.h"
+
+/* MSI-X: vector 0 for config changes, vector 1 + n for queue pair n. */
+#define PPV_CONFIG_VECTOR	0
+
+static void ppv_qp_irq_disable_cb(struct ppv_qp *qp)
+{
+	ppv_vring_disable_cb(&qp->rxq.vr);
+	ppv_vring_disable_cb(&qp->txq.vr);
+}
+
+static void ppv_qp_schedule(struct ppv_qp *qp)
+{
+	if (napi_schedule_prep(&qp->napi)) {
+		ppv_qp_irq_disable_cb(qp);
+		__napi_schedule_irqoff(&qp->napi);
+	}
+}
+
+static irqreturn_t ppv_qp_interrupt(int irq, void *data)
+{
+	struct ppv_qp *qp = data;
+
+	ppv_stat_inc(&qp->irq_stats, irqs);
+	ppv_qp_schedule(qp);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t ppv_config_interrupt(int irq, void *data)
+{
+	struct ppv_priv *priv = data;
+
+	schedule_work(&priv->config_work);
+	return IRQ_HANDLED;
+}
+
+/* INTx: one shared line; reading the ISR says why and deasserts it. */
+static irqreturn_t ppv_intx_interrupt(int irq, void *data)
+{
+	struct ppv_priv *priv = data;
+	u8 isr = ioread8(priv->isr);
+	unsigned int i;
+
+	if (!isr)
+		return IRQ_NONE;
+	if (isr & VIRTIO_PCI_ISR_CONFIG)
+		schedule_work(&priv->config_work);
+	if (isr & 1) {
+		for (i = 0; i < priv->nqp; i++) {
+			ppv_stat_inc(&priv->qp[i].irq_stats, irqs);
+			ppv_qp_schedule(&priv->qp[i]);
+		}
+	}
+	return IRQ_HANDLED;
+}
+
+static int ppv_poll(struct napi_struct *napi, int budget)
+{
+	struct ppv_qp *qp = container_of(napi, struct ppv_qp, napi);
+	int done;
+
+	ppv_stat_inc(&qp->rx_stats, polls);
+	ppv_tx_complete(qp, budget);
+	if (!budget)
+		return 0;
+	done = ppv_rx_poll(qp, budget);
+	if (done < budget && napi_complete_done(napi, done)) {
+		/* both rings, always: either may have work waiting */
+		bool more = ppv_vring_enable_cb(&qp->rxq.vr);
+
+		more |= ppv_vring_enable_cb(&qp->txq.vr);
+		if (more)
+			ppv_qp_schedule(qp);
+	}
+	return done;
+}
+
+static void ppv_update_carrier(struct ppv_priv *priv)
+{
+	u8 mac[ETH_ALEN];
+	u16 status;
+
+	if (ppv_read_config(priv, mac, &status))
+		return;
+	if (status & VIRTIO_NET_S_LINK_UP) {
+		if (!netif_carrier_ok(priv->dev))
+			netdev_info(priv->dev, "link up\n");
+		netif_carrier_on(priv->dev);
+	} else {
+		if (netif_carrier_ok(priv->dev))
+			netdev_info(priv->dev, "link down\n");
+		netif_carrier_off(priv->dev);
+	}
+}
+
+static void ppv_config_work(struct work_struct *work)
+{
+	struct ppv_priv *priv = container_of(work, struct ppv_priv, config_work);
+
+	/*
+	 * No rtnl here: ppv_stop() cancels this work under rtnl, after freeing
+	 * the IRQ that schedules it.
+	 */
+	if (ioread8(&priv->common->device_status) & VIRTIO_CONFIG_S_NEEDS_RESET)
+		netdev_err(priv->dev, "device needs a reset: take the interface down and up\n");
+	ppv_update_carrier(priv);
+}
+
+static void ppv_free_irqs(struct ppv_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->nqp; i++) {
+		if (priv->qp[i].irq) {
+			free_irq(priv->qp[i].irq, &priv->qp[i]);
+			priv->qp[i].irq = 0;
+		}
+	}
+	if (priv->config_irq) {
+		free_irq(priv->config_irq, priv);
+		priv->config_irq = 0;
+	}
+}
+
+static int ppv_request_irqs(struct ppv_priv *priv)
+{
+	struct net_device *dev = priv->dev;
+	struct pci_dev *pdev = priv->pdev;
+	unsigned int i;
+	int irq, err;
+
+	if (!priv->msix) {
+		irq = pci_irq_vector(pdev, 0);
+		err = request_irq(irq, ppv_intx_interrupt, IRQF_SHARED,
+				  dev->name, priv);
+		if (err) {
+			netdev_err(dev, "cannot request INTx IRQ %d: %d\n", irq, err);
+			return err;
+		}
+		priv->config_irq = irq;
+		return 0;
+	}
+
+	irq = pci_irq_vector(pdev, PPV_CONFIG_VECTOR);
+	err = request_irq(irq, ppv_config_interrupt, 0, dev->name, priv);
+	if (err) {
+		netdev_err(dev, "cannot request config IRQ %d: %d\n", irq, err);
+		return err;
+	}
+	priv->config_irq = irq;
+	for (i = 0; i < priv->nqp; i++) {
+		struct ppv_qp *qp = &priv->qp[i];
+
+		snprintf(qp->irq_name, sizeof(qp->irq_name), "%s-qp%u",
+			 dev->name, i);
+		irq = pci_irq_vector(pdev, 1 + i);
+		err = request_irq(irq, ppv_qp_interrupt, 0, qp->irq_name, qp);
+		if (err) {
+			netdev_err(dev, "cannot request IRQ %d for queue pair %u: %d\n",
+				   irq, i, err);
+			ppv_free_irqs(priv);
+			return err;
+		}
+		qp->irq = irq;
+	}
+	return 0;
+}
+
+/* Free what ppv_open() built; the device must be reset and NAPI disabled. */
+static void ppv_free_queues(struct ppv_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->nqp; i++) {
+		struct ppv_qp *qp = &priv->qp[i];
+
+		ppv_tx_close(qp);
+		ppv_rx_close(qp);
+		ppv_queue_free(priv, &qp->txq);
+		ppv_queue_free(priv, &qp->rxq);
+	}
+}
+
+static int ppv_setup_queues(struct ppv_priv *priv)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < priv->nqp; i++) {
+		struct ppv_qp *qp = &priv->qp[i];
+		u16 vec = priv->msix ? 1 + i : VIRTIO_MSI_NO_VECTOR;
+
+		err = ppv_queue_setup(priv, &qp->rxq, 2 * i, vec);
+		if (err)
+			return err;
+		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1, vec);
+		if (err)
+			return err;
+		qp->tx_stop_at = min_t(unsigned int, PPV_TX_MAX_DESC, qp->txq.num);
+		err = ppv_rx_open(qp);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void ppv_refill_enable(struct ppv_priv *priv, bool on)
+{
+	spin_lock_bh(&priv->refill_lock);
+	priv->refill_enabled = on;
+	spin_unlock_bh(&priv->refill_lock);
+}
+
+static int ppv_open(struct net_device *dev)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int i;
+	int err;
+
+	err = ppv_negotiate(priv);
+	if (err)
+		return err;
+	if (priv->msix) {
+		err = ppv_set_config_vector(priv, PPV_CONFIG_VECTOR);
+		if (err)
+			goto err_reset;
+	}
+	err = ppv_setup_queues(priv);
+	if (err)
+		goto err_queues;
+	err = ppv_request_irqs(priv);
+	if (err)
+		goto err_queues;
+
+	ppv_add_status(priv, VIRTIO_CONFIG_S_DRIVER_OK);
+
+	/*
+	 * Fill after DRIVER_OK (no doorbell may ring before it) and before
+	 * NAPI runs, so the pools may be used from here with GFP_KERNEL.
+	 */
+	ppv_refill_enable(priv, true);
+	for (i = 0; i < priv->nqp; i++) {
+		struct ppv_qp *qp = &priv->qp[i];
+
+		if (!ppv_rx_fill(qp, GFP_KERNEL))
+			schedule_delayed_work(&qp->refill, HZ / 50);
+		napi_enable(&qp->napi);
+		/*
+		 * An interrupt that came while NAPI was disabled was lost, and
+		 * with event index none comes again until the used ring is
+		 * read: poll once.
+		 */
+		local_bh_disable();
+		ppv_qp_schedule(qp);
+		local_bh_enable();
+	}
+	ppv_update_carrier(priv);
+	netif_tx_start_all_queues(dev);
+	return 0;
+
+err_queues:
+	ppv_reset(priv);
+	ppv_free_queues(priv);
+	return err;
+err_reset:
+	ppv_reset(priv);
+	return err;
+}
+
+static int ppv_stop(struct net_device *dev)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int i;
+
+	netif_tx_disable(dev);
+	/* no refill work may start after this; the running one finishes */
+	ppv_refill_enable(priv, false);
+	for (i = 0; i < priv->nqp; i++)
+		cancel_delayed_work_sync(&priv->qp[i].refill);
+	for (i = 0; i < priv->nqp; i++)
+		napi_disable(&priv->qp[i].napi);
+
+	/* the device stops touching the rings and stops interrupting */
+	ppv_reset(priv);
+	ppv_free_irqs(priv);
+	cancel_work_sync(&priv->config_work);
+	netif_carrier_off(dev);
+	ppv_free_queues(priv);
+	return 0;
+}
+
+static const struct net_device_ops ppv_netdev_ops = {
+	.ndo_open		= ppv_open,
+	.ndo_stop		= ppv_stop,
+	.ndo_start_xmit		= ppv_start_xmit,
+	.ndo_get_stats64	= ppv_get_stats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+};
+
+static int ppv_alloc_vectors(struct ppv_priv *priv)
+{
+	struct pci_dev *pdev = priv->pdev;
+	int n = 1 + priv->nqp, got;
+
+	got = pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
+	if (got == n) {
+		priv->msix = true;
+		return 0;
+	}
+	got = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_INTX);
+	if (got == 1) {
+		dev_info(&pdev->dev, "no %d MSI-X vectors: using INTx\n", n);
+		priv->msix = false;
+		return 0;
+	}
+	dev_err(&pdev->dev, "neither %d MSI-X vectors nor INTx: %d\n", n, got);
+	return got < 0 ? got : -ENOSPC;
+}
+
+static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct net_device *dev;
+	struct ppv_priv *priv;
+	u8 mac[ETH_ALEN] = {};
+	unsigned int i;
+	u16 status;
+	int err;
+
+	dev = alloc_etherdev(sizeof(*priv));
+	if (!dev)
+		return -ENOMEM;
+	SET_NETDEV_DEV(dev, &pdev->dev);
+	priv = netdev_priv(dev);
+	priv->dev = dev;
+	priv->pdev = pdev;
+	priv->nqp = 1;
+	spin_lock_init(&priv->refill_lock);
+	INIT_WORK(&priv->config_work, ppv_config_work);
+	pci_set_drvdata(pdev, priv);
+
+	err = pci_enable_device(pdev);
+	if (err) {
+		dev_err(&pdev->dev, "cannot enable PCI device: %d\n", err);
+		goto err_free_netdev;
+	}
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA mask: %d\n", err);
+		goto err_disable;
+	}
+	pci_set_master(pdev);
+
+	err = ppv_transport_init(priv);
+	if (err)
+		goto err_disable;
+	err = ppv_negotiate(priv);
+	if (err)
+		goto err_transport;
+	err = ppv_read_config(priv, mac, &status);
+	ppv_reset(priv);
+	if (err)
+		goto err_transport;
+	if (ppv_has(priv, VIRTIO_NET_F_MAC) && is_valid_ether_addr(mac)) {
+		eth_hw_addr_set(dev, mac);
+	} else {
+		if (ppv_has(priv, VIRTIO_NET_F_MAC))
+			dev_warn(&pdev->dev, "device MAC %pM is not a unicast address\n",
+				 mac);
+		eth_hw_addr_random(dev);
+		dev_info(&pdev->dev, "using random MAC %pM\n", dev->dev_addr);
+	}
+
+	priv->qp = kcalloc(priv->nqp, sizeof(*priv->qp), GFP_KERNEL);
+	if (!priv->qp) {
+		err = -ENOMEM;
+		goto err_transport;
+	}
+	for (i = 0; i < priv->nqp; i++) {
+		struct ppv_qp *qp = &priv->qp[i];
+
+		qp->priv = priv;
+		qp->index = i;
+		u64_stats_init(&qp->rx_stats.syncp);
+		u64_stats_init(&qp->tx_stats.syncp);
+		u64_stats_init(&qp->irq_stats.syncp);
+		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
+		netif_napi_add(dev, &qp->napi, ppv_poll);
+	}
+
+	err = ppv_alloc_vectors(priv);
+	if (err)
+		goto err_napi;
+
+	dev->netdev_ops = &ppv_netdev_ops;
+	dev->ethtool_ops = &ppv_ethtool_ops;
+	dev->min_mtu = ETH_MIN_MTU;
+	/* a frame must fit one page buffer: no mergeable buffers */
+	dev->max_mtu = PPV_RX_BUF_LEN - PPV_HDR_LEN - ETH_HLEN - VLAN_HLEN;
+	netif_carrier_off(dev);
+
+	err = register_netdev(dev);
+	if (err) {
+		dev_err(&pdev->dev, "cannot register netdev: %d\n", err);
+		goto err_vectors;
+	}
+	netdev_info(dev, "ppvnet %s at %s, MAC %pM, features %#llx, %s\n",
+		    PPV_DRV_VERSION, pci_name(pdev), dev->dev_addr,
+		    priv->features, priv->msix ? "MSI-X" : "INTx");
+	return 0;
+
+err_vectors:
+	pci_free_irq_vectors(pdev);
+err_napi:
+	for (i = 0; i < priv->nqp; i++)
+		netif_napi_del(&priv->qp[i].napi);
+	kfree(priv->qp);
+err_transport:
+	ppv_transport_release(priv);
+err_disable:
+	pci_disable_device(pdev);
+err_free_netdev:
+	free_netdev(dev);
+	return err;
+}
+
+static void ppv_remove(struct pci_dev *pdev)
+{
+	struct ppv_priv *priv = pci_get_drvdata(pdev);
+	unsigned int i;
+
+	unregister_netdev(priv->dev);	/* runs ppv_stop() if up */
+	ppv_reset(priv);
+	cancel_work_sync(&priv->config_work);
+	pci_free_irq_vectors(pdev);
+	for (i = 0; i < priv->nqp; i++)
+		netif_napi_del(&priv->qp[i].napi);
+	kfree(priv->qp);
+	ppv_transport_release(priv);
+	pci_disable_device(pdev);
+	free_netdev(priv->dev);
+}
+
+/* Quiesce DMA for kexec and power-off. */
+static void ppv_shutdown(struct pci_dev *pdev)
+{
+	struct ppv_priv *priv = pci_get_drvdata(pdev);
+
+	rtnl_lock();
+	netif_device_detach(priv->dev);
+	if (netif_running(priv->dev))
+		dev_close(priv->dev);
+	rtnl_unlock();
+	ppv_reset(priv);
+}
+
+static const struct pci_device_id ppv_pci_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1041) },	/* virtio 1.x net */
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, ppv_pci_ids);
+
+static struct pci_driver ppv_pci_driver = {
+	.name		= PPV_DRV_NAME,
+	.id_table	= ppv_pci_ids,
+	.probe		= ppv_probe,
+	.remove		= ppv_remove,
+	.shutdown	= ppv_shutdown,
+};
 
 static int __init ppv_init(void)
 {
-	return 0;
+	int err;
+
+	err = ppv_tx_cache_create();
+	if (err)
+		return err;
+	err = pci_register_driver(&ppv_pci_driver);
+	if (err)
+		ppv_tx_cache_destroy();
+	return err;
 }
 
 static void __exit ppv_exit(void)
 {
+	pci_unregister_driver(&ppv_pci_driver);
+	ppv_tx_cache_destroy();
 }
 
 module_init(ppv_init);
 module_exit(ppv_exit);
 MODULE_DESCRIPTION("ppvnet: virtio-net PCI driver with page_pool receive buffers");
+MODULE_VERSION(PPV_DRV_VERSION);
 MODULE_LICENSE("GPL");

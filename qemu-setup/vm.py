@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 
 HOST_IP = "198.18.0.1"
 GUEST_IP = "198.18.0.2"
@@ -68,9 +69,13 @@ def clean_stale_namespaces():
 
 
 class Qmp:
-    def __init__(self, path, timeout=30):
+    def __init__(self, path, timeout=30, proc=None):
         deadline = time.time() + timeout
         while True:
+            # QEMU that exits on a bad option leaves its socket file behind:
+            # stop waiting at once rather than retrying until the deadline
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(f"QEMU exited ({proc.returncode})")
             try:
                 self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 self.s.connect(path)
@@ -82,12 +87,17 @@ class Qmp:
                 time.sleep(0.1)
         self.f = self.s.makefile("rw")
         self.lock = threading.Lock()
-        json.loads(self.f.readline())  # greeting
-        self.cmd("qmp_capabilities")
+        # QEMU can open the socket, then exit on a later option (-device):
+        # a reset or EOF here means it did not start, not a harness crash
+        try:
+            json.loads(self.f.readline())  # greeting
+            self.cmd("qmp_capabilities")
+        except (OSError, ValueError) as e:
+            raise RuntimeError(f"QMP handshake failed: {e!r}") from e
 
-    def cmd(self, name, **args):
+    def cmd(self, execute, **args):
         with self.lock:
-            self.f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+            self.f.write(json.dumps({"execute": execute, "arguments": args}) + "\n")
             self.f.flush()
             while True:
                 r = json.loads(self.f.readline())
@@ -177,7 +187,8 @@ class Vm:
             dev.append(f"host_mtu={a.host_mtu}")
         if a.device_opts:
             dev += a.device_opts.split(",")
-        append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet",
+        # slab_nomerge: every driver cache gets its own /sys/kernel/slab entry
+        append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet", "slab_nomerge",
                   "loglevel=4", f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
         if a.tests:
             append.append("ppv.tests=" + ",".join(a.tests.split()))
@@ -248,15 +259,22 @@ class Vm:
         logf = open(a.log, "w") if a.log else None
         cmd = self.qemu_cmd()
         t0 = time.time()
+        # stderr to a file: a pipe nobody reads could fill and stall QEMU
+        self.errf = open(os.path.join(self.rundir, "qemu.err"), "w+")
         self.qemu = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE,
+                                     stderr=self.errf,
                                      stdin=subprocess.DEVNULL)
         try:
-            self.qmp = Qmp(f"{self.rundir}/qmp.sock")
-        except RuntimeError:
-            self.qemu.wait(timeout=10)
-            err = self.qemu.stderr.read().decode(errors="replace").strip()
-            log(f"QEMU failed to start (exit {self.qemu.returncode}): {err}")
+            self.qmp = Qmp(f"{self.rundir}/qmp.sock", proc=self.qemu)
+        except RuntimeError as e:
+            try:
+                self.qemu.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # alive but no QMP: stop it
+                self.qemu.kill()
+                self.qemu.wait()
+            err = self.qemu_err()
+            log(f"QEMU failed to start (exit {self.qemu.returncode}): "
+                f"{err or e}")
             return 2
         threading.Thread(target=self.control_loop, daemon=True).start()
         deadline = t0 + a.timeout
@@ -287,7 +305,7 @@ class Vm:
         took = time.time() - t0
         if self.verdict is None:
             why = self.panic or f"QEMU exited ({self.qemu.returncode})"
-            err = self.qemu.stderr.read().decode(errors="replace").strip()
+            err = self.qemu_err()
             log(f"guest ended without a verdict during test "
                 f"'{self.last_test}': {why} {err}")
             self.tail(logf)
@@ -295,6 +313,11 @@ class Vm:
         log(f"guest finished in {took:.1f}s: passed={self.verdict[0]} "
             f"failed={self.verdict[1]}")
         return 0 if self.verdict[1] == 0 else 1
+
+    def qemu_err(self):
+        self.errf.flush()
+        self.errf.seek(0)
+        return self.errf.read().strip()[-2000:]
 
     def tail(self, logf):
         if logf:
@@ -365,6 +388,9 @@ def main():
         return 2
     except subprocess.CalledProcessError as e:
         log(f"setup failed: {' '.join(e.cmd)}: {e.stdout.strip()}")
+        return 2
+    except Exception:  # a harness bug is not a test failure (exit 1)
+        log("harness error:\n" + traceback.format_exc())
         return 2
     finally:
         vm.teardown()

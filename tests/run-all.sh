@@ -57,14 +57,19 @@ vm() {
 
 # The suite every driver passes unchanged (virtio_net proves the harness).
 BASIC="load link ping counters iperf_tcp unload"
+# What ppvnet passes on top: UDP counts, ethtool vs ip, link flaps from the
+# monitor, 20 load/traffic/unload cycles.
+PPV="load link ping counters iperf_tcp udp stats flap cycles unload"
 
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
+phase harness tests/harness/run.sh
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
-phase vm-ppvnet-6.1 vm ppvnet default --tests "skeleton"
+phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
+phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
-phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "skeleton"
+phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
 
 echo "# total wall time $(($(date +%s) - t_start)) s"
 echo "1..$N"

@@ -2,6 +2,8 @@
 # In-guest test library (busybox sh). Sourced by /init; every test in
 # /ppv/tests is sourced in turn, so state (IF, PCI) carries from one to the
 # next. Tests use only generic tools so they run unchanged on any driver.
+# Helpers keep their variables local: a test's own loop counters survive
+# the calls it makes.
 
 HOST_IP=198.18.0.1
 GUEST_IP=198.18.0.2
@@ -10,6 +12,7 @@ T_FAIL=0
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 notok() {
+	local d
 	T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
 	d=$1; shift
 	echo "not ok $T_N - $d${*:+ # $*}"
@@ -18,6 +21,7 @@ skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 # check DESCRIPTION COMMAND...: ok when the command succeeds
 check() {
+	local d
 	d=$1; shift
 	if "$@" >/tmp/check.out 2>&1; then
 		ok "$d"
@@ -27,6 +31,7 @@ check() {
 }
 # expect DESCRIPTION "a OP b" with numeric ops -ge -gt -eq -le -lt
 expect() {
+	local d
 	d=$1; shift
 	if [ "$1" "$2" "$3" ] 2>/dev/null; then
 		ok "$d"
@@ -49,11 +54,12 @@ host() {
 }
 
 # Kernel log lines that fail whatever test produced them.
-DMESG_BAD='WARNING:|BUG:|KASAN|UBSAN|stalled pool|kmemleak|DMA-API|possible circular locking|inconsistent lock state|INFO: task .* blocked|general protection|Oops'
+DMESG_BAD='still has objects|WARNING:|BUG:|KASAN|UBSAN|stalled pool|kmemleak|DMA-API|possible circular locking|inconsistent lock state|INFO: task .* blocked|general protection|Oops'
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_new() { dmesg | tail -n +$((DMESG_MARK + 1)); }
 
 run_test() {
+	local bad
 	echo "PPV-TEST $1"
 	dmesg_mark
 	if [ -f "/ppv/tests/$1.sh" ]; then
@@ -73,6 +79,7 @@ run_test() {
 
 # The virtio-net PCI function (1af4:1041), e.g. 0000:00:02.0
 nic_pci() {
+	local d
 	for d in /sys/bus/pci/devices/*; do
 		[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1041 ] &&
 			{ echo "${d##*/}"; return 0; }
@@ -81,13 +88,14 @@ nic_pci() {
 }
 # Its network interface, under either driver.
 nic_if() {
+	local n
 	for n in /sys/bus/pci/devices/$PCI/net/* /sys/bus/pci/devices/$PCI/virtio*/net/*; do
 		[ -e "$n" ] && { echo "${n##*/}"; return 0; }
 	done
 	return 1
 }
 wait_if() {
-	i=0
+	local i=0
 	while [ $i -lt 100 ]; do
 		IF=$(nic_if) && return 0
 		sleep 0.1; i=$((i + 1))
@@ -97,6 +105,7 @@ wait_if() {
 
 # Load $DRIVER (plus PPV_MODPARAMS for ppvnet) and find the interface.
 driver_load() {
+	local cur m
 	PCI=$(nic_pci) || { echo "no virtio-net PCI function"; return 1; }
 	case $DRIVER in
 	ppvnet)
@@ -135,7 +144,7 @@ net_up() {
 	wait_carrier 1
 }
 wait_carrier() {
-	i=0
+	local i=0
 	while [ $i -lt 50 ]; do
 		[ "$(cat "/sys/class/net/$IF/carrier" 2>/dev/null)" = "$1" ] && return 0
 		sleep 0.1; i=$((i + 1))
@@ -153,7 +162,7 @@ ethtool_pkts() {
 }
 # ip -s link counters: ip_stat rx|tx packets|bytes|dropped
 ip_stat() {
-	f=/sys/class/net/$IF/statistics/${1}_$2
+	local f=/sys/class/net/$IF/statistics/${1}_$2
 	cat "$f"
 }
 # iperf3 client; prints receiver Mbit/s (0 on failure). Args go to iperf3.

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ppvnet: structures shared by the driver's files.
+ *
+ * One queue pair (RX queue 2n, TX queue 2n+1 in virtio-net numbering) has
+ * one NAPI context and one MSI-X vector. Ring memory, page pools and IRQs
+ * exist only while the interface is up; statistics live as long as the
+ * netdev, so they survive down/up.
+ */
+#ifndef _PPV_H
+#define _PPV_H
+
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <uapi/linux/virtio_pci.h>
+
+#include "ppv_vring.h"
+
+#define PPV_DRV_NAME	"ppvnet"
+#define PPV_DRV_VERSION	"0.3"
+
+/* The 12-byte virtio-net header of VIRTIO_F_VERSION_1 (virtio 1.x 5.1.6). */
+#define PPV_HDR_LEN	12
+
+/*
+ * RX buffers are whole pages from the page pool: the device writes the
+ * header and the frame after PPV_RX_HEADROOM, and the skb is built over the
+ * page, so the tail keeps room for skb_shared_info.
+ */
+#define PPV_RX_HEADROOM	NET_SKB_PAD
+#define PPV_RX_BUF_LEN	(PAGE_SIZE - PPV_RX_HEADROOM - \
+			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+
+/* Descriptors a TX packet may take: header, linear part, frags. */
+#define PPV_TX_MAX_DESC	(MAX_SKB_FRAGS + 2)
+
+struct ppv_rx_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drops;		/* packets dropped (bad header, no skb) */
+	u64_stats_t errors;		/* malformed frames from the device */
+	u64_stats_t kicks;
+	u64_stats_t polls;
+	u64_stats_t refill_fail;	/* page allocations that failed */
+	u64_stats_t refill_work;	/* process-context refills run */
+	u64_stats_t pp_alloc;		/* pages taken from the pool */
+	u64_stats_t pp_recycle;		/* pages handed back by the driver */
+	u64_stats_t bad_id;		/* used id out of range or not posted */
+	u64_stats_t bad_len;		/* used length over the posted buffer */
+	u64_stats_t bad_idx;		/* used index ran ahead: ring stopped */
+	u64_stats_t bad_hdr;		/* virtio-net header we did not ask for */
+};
+
+struct ppv_tx_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t packets;
+	u64_stats_t bytes;
+	u64_stats_t drops;
+	u64_stats_t errors;		/* DMA mapping failures */
+	u64_stats_t alloc_fail;		/* TX object allocations that failed */
+	u64_stats_t kicks;
+	u64_stats_t stops;		/* queue stopped: ring full */
+	u64_stats_t wakes;
+	u64_stats_t bad_id;
+	u64_stats_t bad_len;
+	u64_stats_t bad_idx;
+};
+
+struct ppv_irq_stats {
+	struct u64_stats_sync syncp;
+	u64_stats_t irqs;
+};
+
+/* One virtqueue's ring while the interface is up. */
+struct ppv_queue {
+	struct ppv_vring vr;
+	void *mem;			/* coherent: desc, avail, used */
+	dma_addr_t mem_dma;
+	size_t mem_bytes;
+	struct ppv_vring_slot *slot;
+	void __iomem *notify;		/* doorbell, written with the queue index */
+	u16 index;			/* virtio queue index */
+	u16 num;
+};
+
+struct ppv_priv;
+
+/* A TX packet in flight: one kmem_cache object. */
+struct ppv_tx_obj {
+	struct sk_buff *skb;
+	unsigned int bytes;		/* skb->len as the stack gave it */
+	u8 nr_maps;
+	u8 hdr_mapped;			/* map[0] is @hdr, not the skb */
+	struct {
+		dma_addr_t addr;
+		u32 len;
+		bool page;		/* skb_frag_dma_map(), not dma_map_single() */
+	} map[PPV_TX_MAX_DESC];
+	u8 hdr[PPV_HDR_LEN];
+};
+
+struct ppv_qp {
+	struct ppv_priv *priv;
+	struct napi_struct napi;
+	unsigned int index;		/* queue pair number */
+	char irq_name[IFNAMSIZ + 16];
+	int irq;			/* requested MSI-X IRQ, or 0 */
+
+	struct ppv_queue rxq;
+	struct page_pool *pool;
+	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
+
+	struct ppv_queue txq;
+	unsigned int tx_stop_at;	/* stop when fewer descriptors are free */
+
+	struct ppv_rx_stats rx_stats;
+	struct ppv_tx_stats tx_stats;
+	struct ppv_irq_stats irq_stats;
+};
+
+struct ppv_priv {
+	struct net_device *dev;
+	struct pci_dev *pdev;
+
+	/* Transport: the windows the vendor capabilities point at. */
+	struct virtio_pci_common_cfg __iomem *common;
+	void __iomem *notify_base;
+	size_t notify_len;
+	u32 notify_mult;
+	u8 __iomem *isr;
+	void __iomem *device;
+	size_t device_len;
+	int bars;			/* mask of requested BARs */
+
+	u64 features;			/* negotiated */
+	bool msix;
+	int config_irq;			/* requested config/INTx IRQ, or 0 */
+	struct work_struct config_work;
+
+	/* Refill work may run only while set; see ppv_rx_refill_disable(). */
+	spinlock_t refill_lock;
+	bool refill_enabled;
+
+	unsigned int nqp;
+	struct ppv_qp *qp;
+	u64 bad_config;			/* config reads that never settled */
+};
+
+static inline bool ppv_has(const struct ppv_priv *priv, unsigned int bit)
+{
+	return priv->features & BIT_ULL(bit);
+}
+
+/* ppv_pci.c: the virtio 1.x PCI transport */
+int ppv_transport_init(struct ppv_priv *priv);
+void ppv_transport_release(struct ppv_priv *priv);
+int ppv_reset(struct ppv_priv *priv);
+int ppv_negotiate(struct ppv_priv *priv);
+void ppv_add_status(struct ppv_priv *priv, u8 bits);
+int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status);
+int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
+		    u16 vector);
+void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q);
+int ppv_set_config_vector(struct ppv_priv *priv, u16 vector);
+
+static inline void ppv_notify(struct ppv_queue *q)
+{
+	iowrite16(q->index, q->notify);
+}
+
+/* ppv_rx.c */
+int ppv_rx_open(struct ppv_qp *qp);
+void ppv_rx_close(struct ppv_qp *qp);
+int ppv_rx_poll(struct ppv_qp *qp, int budget);
+void ppv_rx_refill_work(struct work_struct *work);
+bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp);
+
+/* ppv_tx.c */
+int ppv_tx_cache_create(void);
+void ppv_tx_cache_destroy(void);
+netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void ppv_tx_complete(struct ppv_qp *qp, int budget);
+void ppv_tx_close(struct ppv_qp *qp);
+
+/* ppv_ethtool.c */
+extern const struct ethtool_ops ppv_ethtool_ops;
+void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
+
+/* Count one event in a per-queue statistics block. */
+#define ppv_stat_inc(st, field) do {			\
+	u64_stats_update_begin(&(st)->syncp);		\
+	u64_stats_inc(&(st)->field);			\
+	u64_stats_update_end(&(st)->syncp);		\
+} while (0)
+
+#endif /* _PPV_H */

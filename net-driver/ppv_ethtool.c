@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppvnet statistics: ndo_get_stats64 and ethtool -i / -S. Per-queue
+ * counters are u64_stats_t read under their u64_stats_sync; ethtool names
+ * them rx<N>_<counter> and tx<N>_<counter>.
+ */
+#include <linux/ethtool.h>
+#include <linux/netdevice.h>
+
+#include "ppv.h"
+
+struct ppv_stat_desc {
+	const char *name;
+	size_t off;
+};
+
+#define PPV_RX_STAT(f)	{ #f, offsetof(struct ppv_rx_stats, f) }
+#define PPV_TX_STAT(f)	{ #f, offsetof(struct ppv_tx_stats, f) }
+
+static const struct ppv_stat_desc ppv_rx_stat_desc[] = {
+	PPV_RX_STAT(packets), PPV_RX_STAT(bytes), PPV_RX_STAT(drops),
+	PPV_RX_STAT(errors), PPV_RX_STAT(kicks), PPV_RX_STAT(polls),
+	PPV_RX_STAT(refill_fail), PPV_RX_STAT(refill_work),
+	PPV_RX_STAT(pp_alloc), PPV_RX_STAT(pp_recycle),
+	PPV_RX_STAT(bad_id), PPV_RX_STAT(bad_len), PPV_RX_STAT(bad_idx),
+	PPV_RX_STAT(bad_hdr),
+};
+
+static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
+	PPV_TX_STAT(packets), PPV_TX_STAT(bytes), PPV_TX_STAT(drops),
+	PPV_TX_STAT(errors), PPV_TX_STAT(alloc_fail), PPV_TX_STAT(kicks),
+	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
+	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx),
+};
+
+#define PPV_RX_NSTATS	ARRAY_SIZE(ppv_rx_stat_desc)
+#define PPV_TX_NSTATS	ARRAY_SIZE(ppv_tx_stat_desc)
+/* per queue pair: rx, tx and the interrupt count */
+#define PPV_QP_NSTATS	(PPV_RX_NSTATS + PPV_TX_NSTATS + 1)
+
+/* Copy @n counters of the block at @base, consistently under @syncp. */
+static void ppv_read_stats(const struct u64_stats_sync *syncp, const void *base,
+			   const struct ppv_stat_desc *desc, unsigned int n,
+			   u64 *out)
+{
+	unsigned int start, i;
+
+	do {
+		start = u64_stats_fetch_begin(syncp);
+		for (i = 0; i < n; i++)
+			out[i] = u64_stats_read((const u64_stats_t *)
+						(base + desc[i].off));
+	} while (u64_stats_fetch_retry(syncp, start));
+}
+
+static u64 ppv_read_irqs(const struct ppv_qp *qp)
+{
+	unsigned int start;
+	u64 v;
+
+	do {
+		start = u64_stats_fetch_begin(&qp->irq_stats.syncp);
+		v = u64_stats_read(&qp->irq_stats.irqs);
+	} while (u64_stats_fetch_retry(&qp->irq_stats.syncp, start));
+	return v;
+}
+
+void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
+{
+	static const struct ppv_stat_desc rx[] = {
+		PPV_RX_STAT(packets), PPV_RX_STAT(bytes), PPV_RX_STAT(drops),
+		PPV_RX_STAT(errors), PPV_RX_STAT(bad_hdr),
+	};
+	static const struct ppv_stat_desc tx[] = {
+		PPV_TX_STAT(packets), PPV_TX_STAT(bytes), PPV_TX_STAT(drops),
+		PPV_TX_STAT(errors),
+	};
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int i;
+	u64 v[5];
+
+	for (i = 0; i < priv->nqp; i++) {
+		const struct ppv_qp *qp = &priv->qp[i];
+
+		ppv_read_stats(&qp->rx_stats.syncp, &qp->rx_stats, rx,
+			       ARRAY_SIZE(rx), v);
+		s->rx_packets += v[0];
+		s->rx_bytes += v[1];
+		s->rx_dropped += v[2];
+		s->rx_errors += v[3] + v[4];
+		s->rx_length_errors += v[3];
+		ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats, tx,
+			       ARRAY_SIZE(tx), v);
+		s->tx_packets += v[0];
+		s->tx_bytes += v[1];
+		s->tx_dropped += v[2];
+		s->tx_errors += v[3];
+	}
+}
+
+static void ppv_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	strscpy(info->driver, PPV_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, PPV_DRV_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, pci_name(priv->pdev), sizeof(info->bus_info));
+}
+
+static int ppv_get_sset_count(struct net_device *dev, int sset)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return priv->nqp * PPV_QP_NSTATS;
+}
+
+static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int q, i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (q = 0; q < priv->nqp; q++) {
+		for (i = 0; i < PPV_RX_NSTATS; i++)
+			ethtool_sprintf(&data, "rx%u_%s", q, ppv_rx_stat_desc[i].name);
+		for (i = 0; i < PPV_TX_NSTATS; i++)
+			ethtool_sprintf(&data, "tx%u_%s", q, ppv_tx_stat_desc[i].name);
+		ethtool_sprintf(&data, "qp%u_interrupts", q);
+	}
+}
+
+static void ppv_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *stats, u64 *data)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int q;
+
+	for (q = 0; q < priv->nqp; q++) {
+		const struct ppv_qp *qp = &priv->qp[q];
+
+		ppv_read_stats(&qp->rx_stats.syncp, &qp->rx_stats,
+			       ppv_rx_stat_desc, PPV_RX_NSTATS, data);
+		data += PPV_RX_NSTATS;
+		ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats,
+			       ppv_tx_stat_desc, PPV_TX_NSTATS, data);
+		data += PPV_TX_NSTATS;
+		*data++ = ppv_read_irqs(qp);
+	}
+}
+
+static void ppv_get_ringparam(struct net_device *dev,
+			      struct ethtool_ringparam *ring,
+			      struct kernel_ethtool_ringparam *kring,
+			      struct netlink_ext_ack *extack)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	/* the device's sizes, known while the interface is up */
+	ring->rx_max_pending = priv->qp[0].rxq.num;
+	ring->tx_max_pending = priv->qp[0].txq.num;
+	ring->rx_pending = ring->rx_max_pending;
+	ring->tx_pending = ring->tx_max_pending;
+}
+
+const struct ethtool_ops ppv_ethtool_ops = {
+	.get_drvinfo		= ppv_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_ringparam		= ppv_get_ringparam,
+	.get_sset_count		= ppv_get_sset_count,
+	.get_strings		= ppv_get_strings,
+	.get_ethtool_stats	= ppv_get_ethtool_stats,
+};

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppvnet: the virtio 1.x PCI transport (virtio 1.x, section 4.1), spoken
+ * directly: vendor capabilities, the status handshake, feature negotiation,
+ * queue setup. Nothing here trusts the device: capability windows are
+ * bounds-checked against their BARs, read-backs are verified, config reads
+ * retry under the generation counter.
+ */
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/iommu.h>
+#include <linux/pci.h>
+#include <uapi/linux/virtio_config.h>
+#include <uapi/linux/virtio_net.h>
+#include <uapi/linux/virtio_ring.h>
+
+#include "ppv.h"
+
+/* Features ppvnet implements, and so the only ones it accepts. */
+#define PPV_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) |			\
+			 BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) |		\
+			 BIT_ULL(VIRTIO_RING_F_EVENT_IDX) |		\
+			 BIT_ULL(VIRTIO_NET_F_MAC) |			\
+			 BIT_ULL(VIRTIO_NET_F_STATUS))
+
+#define PPV_CFG(priv, field)	(&(priv)->common->field)
+
+struct ppv_cap {
+	u8 bar;
+	u32 offset;
+	u32 length;
+	u8 pos;			/* config space offset of the capability */
+};
+
+/*
+ * Find the first vendor capability of @type whose window lies inside a
+ * memory BAR (the spec lets a device offer several; the driver takes the
+ * first it can use).
+ */
+static bool ppv_find_cap(struct pci_dev *pdev, u8 type, struct ppv_cap *cap)
+{
+	u8 pos;
+
+	for (pos = pci_find_capability(pdev, PCI_CAP_ID_VNDR); pos;
+	     pos = pci_find_next_capability(pdev, pos, PCI_CAP_ID_VNDR)) {
+		u8 cfg_type, bar;
+		u32 offset, length;
+
+		pci_read_config_byte(pdev, pos + offsetof(struct virtio_pci_cap,
+							  cfg_type), &cfg_type);
+		pci_read_config_byte(pdev, pos + offsetof(struct virtio_pci_cap,
+							  bar), &bar);
+		pci_read_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
+							   offset), &offset);
+		pci_read_config_dword(pdev, pos + offsetof(struct virtio_pci_cap,
+							   length), &length);
+		if (cfg_type != type || bar > PCI_STD_NUM_BARS - 1 || !length)
+			continue;
+		if (!(pci_resource_flags(pdev, bar) & IORESOURCE_MEM))
+			continue;
+		if ((u64)offset + length > pci_resource_len(pdev, bar)) {
+			dev_warn(&pdev->dev,
+				 "capability type %u: window %#x+%#x outside BAR%u, skipped\n",
+				 type, offset, length, bar);
+			continue;
+		}
+		cap->bar = bar;
+		cap->offset = offset;
+		cap->length = length;
+		cap->pos = pos;
+		return true;
+	}
+	return false;
+}
+
+static void __iomem *ppv_map_cap(struct ppv_priv *priv, u8 type,
+				 const char *name, size_t min_len,
+				 struct ppv_cap *cap)
+{
+	struct pci_dev *pdev = priv->pdev;
+	void __iomem *p;
+
+	if (!ppv_find_cap(pdev, type, cap)) {
+		dev_err(&pdev->dev, "no usable %s capability: not a virtio 1.x device\n",
+			name);
+		return NULL;
+	}
+	if (cap->length < min_len) {
+		dev_err(&pdev->dev, "%s window is %u bytes, need %zu\n",
+			name, cap->length, min_len);
+		return NULL;
+	}
+	if (!(priv->bars & BIT(cap->bar))) {
+		if (pci_request_selected_regions(pdev, BIT(cap->bar),
+						 PPV_DRV_NAME)) {
+			dev_err(&pdev->dev, "BAR%u is busy\n", cap->bar);
+			return NULL;
+		}
+		priv->bars |= BIT(cap->bar);
+	}
+	p = pci_iomap_range(pdev, cap->bar, cap->offset, cap->length);
+	if (!p)
+		dev_err(&pdev->dev, "cannot map the %s window\n", name);
+	return p;
+}
+
+/* Map the four windows of the transport. Undone by ppv_transport_release(). */
+int ppv_transport_init(struct ppv_priv *priv)
+{
+	struct pci_dev *pdev = priv->pdev;
+	struct ppv_cap cap;
+
+	priv->common = ppv_map_cap(priv, VIRTIO_PCI_CAP_COMMON_CFG, "common config",
+				   sizeof(struct virtio_pci_common_cfg), &cap);
+	if (!priv->common)
+		goto err;
+
+	priv->isr = ppv_map_cap(priv, VIRTIO_PCI_CAP_ISR_CFG, "ISR", 1, &cap);
+	if (!priv->isr)
+		goto err;
+
+	priv->notify_base = ppv_map_cap(priv, VIRTIO_PCI_CAP_NOTIFY_CFG, "notify",
+					sizeof(u16), &cap);
+	if (!priv->notify_base)
+		goto err;
+	priv->notify_len = cap.length;
+	pci_read_config_dword(pdev, cap.pos + sizeof(struct virtio_pci_cap),
+			      &priv->notify_mult);
+
+	/* The device config window is optional: without it, no MAC or status. */
+	if (ppv_find_cap(pdev, VIRTIO_PCI_CAP_DEVICE_CFG, &cap)) {
+		priv->device = ppv_map_cap(priv, VIRTIO_PCI_CAP_DEVICE_CFG,
+					   "device config", 1, &cap);
+		if (!priv->device)
+			goto err;
+		priv->device_len = cap.length;
+	}
+	return 0;
+
+err:
+	ppv_transport_release(priv);
+	return -ENODEV;
+}
+
+void ppv_transport_release(struct ppv_priv *priv)
+{
+	struct pci_dev *pdev = priv->pdev;
+
+	if (priv->device)
+		pci_iounmap(pdev, priv->device);
+	if (priv->notify_base)
+		pci_iounmap(pdev, priv->notify_base);
+	if (priv->isr)
+		pci_iounmap(pdev, priv->isr);
+	if (priv->common)
+		pci_iounmap(pdev, priv->common);
+	priv->device = NULL;
+	priv->notify_base = NULL;
+	priv->isr = NULL;
+	priv->common = NULL;
+	if (priv->bars)
+		pci_release_selected_regions(pdev, priv->bars);
+	priv->bars = 0;
+}
+
+/*
+ * Reset the device and wait for it to finish (the spec requires reading 0
+ * back before anything else). Afterwards it neither reads nor writes guest
+ * memory and raises no interrupt.
+ */
+int ppv_reset(struct ppv_priv *priv)
+{
+	int i;
+
+	iowrite8(0, PPV_CFG(priv, device_status));
+	for (i = 0; i < 1000; i++) {
+		if (!ioread8(PPV_CFG(priv, device_status)))
+			return 0;
+		usleep_range(100, 200);
+	}
+	dev_err(&priv->pdev->dev, "device did not complete reset\n");
+	return -EIO;
+}
+
+void ppv_add_status(struct ppv_priv *priv, u8 bits)
+{
+	u8 status = ioread8(PPV_CFG(priv, device_status));
+
+	iowrite8(status | bits, PPV_CFG(priv, device_status));
+}
+
+static u64 ppv_device_features(struct ppv_priv *priv)
+{
+	u64 f;
+
+	iowrite32(0, PPV_CFG(priv, device_feature_select));
+	f = ioread32(PPV_CFG(priv, device_feature));
+	iowrite32(1, PPV_CFG(priv, device_feature_select));
+	f |= (u64)ioread32(PPV_CFG(priv, device_feature)) << 32;
+	return f;
+}
+
+/*
+ * Reset, then ACKNOWLEDGE, DRIVER, feature negotiation and FEATURES_OK.
+ * Leaves the device ready for queue setup and DRIVER_OK.
+ */
+int ppv_negotiate(struct ppv_priv *priv)
+{
+	struct device *dev = &priv->pdev->dev;
+	u64 offered, wanted;
+	int err;
+
+	err = ppv_reset(priv);
+	if (err)
+		return err;
+	ppv_add_status(priv, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ppv_add_status(priv, VIRTIO_CONFIG_S_DRIVER);
+
+	offered = ppv_device_features(priv);
+	if (!(offered & BIT_ULL(VIRTIO_F_VERSION_1))) {
+		dev_err(dev, "device does not offer VIRTIO_F_VERSION_1 (features %#llx)\n",
+			offered);
+		goto fail;
+	}
+	wanted = offered & PPV_FEATURES;
+
+	/*
+	 * Without ACCESS_PLATFORM the device uses guest-physical addresses and
+	 * bypasses any IOMMU; DMA-API addresses then only work with no
+	 * translation in between.
+	 */
+	if (!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) &&
+	    device_iommu_mapped(dev)) {
+		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+		if (!dom || dom->type != IOMMU_DOMAIN_IDENTITY) {
+			dev_err(dev, "device bypasses the IOMMU (no VIRTIO_F_ACCESS_PLATFORM) but the IOMMU translates its DMA: refusing\n");
+			goto fail;
+		}
+	}
+
+	iowrite32(0, PPV_CFG(priv, guest_feature_select));
+	iowrite32(lower_32_bits(wanted), PPV_CFG(priv, guest_feature));
+	iowrite32(1, PPV_CFG(priv, guest_feature_select));
+	iowrite32(upper_32_bits(wanted), PPV_CFG(priv, guest_feature));
+
+	ppv_add_status(priv, VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(ioread8(PPV_CFG(priv, device_status)) & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		dev_err(dev, "device refused FEATURES_OK for features %#llx\n",
+			wanted);
+		goto fail;
+	}
+	priv->features = wanted;
+	return 0;
+
+fail:
+	ppv_add_status(priv, VIRTIO_CONFIG_S_FAILED);
+	return -ENODEV;
+}
+
+/*
+ * Read the MAC (zeroed without VIRTIO_NET_F_MAC) and link status (LINK_UP
+ * without VIRTIO_NET_F_STATUS) consistently: the device bumps
+ * config_generation when it changes a field, so retry until one generation
+ * covers every read.
+ */
+int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status)
+{
+	bool has_mac = ppv_has(priv, VIRTIO_NET_F_MAC);
+	bool has_status = ppv_has(priv, VIRTIO_NET_F_STATUS);
+	size_t need = has_status ? offsetofend(struct virtio_net_config, status) :
+		      has_mac ? offsetofend(struct virtio_net_config, mac) : 0;
+	int tries, i;
+	u8 gen;
+
+	if (need && (!priv->device || priv->device_len < need)) {
+		dev_err(&priv->pdev->dev, "device config window of %zu bytes, need %zu\n",
+			priv->device_len, need);
+		return -ENODEV;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		gen = ioread8(PPV_CFG(priv, config_generation));
+		for (i = 0; has_mac && i < ETH_ALEN; i++)
+			mac[i] = ioread8(priv->device +
+					 offsetof(struct virtio_net_config, mac) + i);
+		*status = has_status ?
+			ioread16(priv->device +
+				 offsetof(struct virtio_net_config, status)) :
+			VIRTIO_NET_S_LINK_UP;
+		if (gen == ioread8(PPV_CFG(priv, config_generation)))
+			return 0;
+	}
+	priv->bad_config++;
+	dev_err(&priv->pdev->dev, "config generation never settled\n");
+	return -EIO;
+}
+
+/* Route config-change interrupts to MSI-X @vector; checks the read-back. */
+int ppv_set_config_vector(struct ppv_priv *priv, u16 vector)
+{
+	iowrite16(vector, PPV_CFG(priv, msix_config));
+	if (ioread16(PPV_CFG(priv, msix_config)) != vector) {
+		dev_err(&priv->pdev->dev, "device refused MSI-X vector %u for config changes\n",
+			vector);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Allocate queue @index's ring in coherent memory, sized from the device's
+ * queue_size, and hand it to the device with MSI-X @vector
+ * (VIRTIO_MSI_NO_VECTOR for INTx). The queue is enabled; the device may use
+ * it once DRIVER_OK is set.
+ */
+int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
+		    u16 vector)
+{
+	struct device *dev = &priv->pdev->dev;
+	u16 num, off;
+	int err;
+
+	iowrite16(index, PPV_CFG(priv, queue_select));
+	num = ioread16(PPV_CFG(priv, queue_size));
+	if (!num || num > PPV_VRING_MAX || (num & (num - 1))) {
+		dev_err(dev, "queue %u: device offers size %u, need a power of two in 1..%u\n",
+			index, num, PPV_VRING_MAX);
+		return -ENODEV;
+	}
+	if (ioread16(PPV_CFG(priv, queue_enable))) {
+		dev_err(dev, "queue %u is already enabled after reset\n", index);
+		return -EBUSY;
+	}
+	off = ioread16(PPV_CFG(priv, queue_notify_off));
+	if ((size_t)off * priv->notify_mult + sizeof(u16) > priv->notify_len) {
+		dev_err(dev, "queue %u: notify offset %u * %u outside the %zu-byte window\n",
+			index, off, priv->notify_mult, priv->notify_len);
+		return -ENODEV;
+	}
+
+	q->index = index;
+	q->num = num;
+	q->notify = priv->notify_base + (size_t)off * priv->notify_mult;
+	q->mem_bytes = ppv_vring_bytes(num);
+	q->mem = dma_alloc_coherent(dev, q->mem_bytes, &q->mem_dma, GFP_KERNEL);
+	if (!q->mem) {
+		dev_err(dev, "queue %u: cannot allocate %zu bytes of ring\n",
+			index, q->mem_bytes);
+		return -ENOMEM;
+	}
+	q->slot = kvcalloc(num, sizeof(*q->slot), GFP_KERNEL);
+	if (!q->slot) {
+		err = -ENOMEM;
+		goto err_mem;
+	}
+	err = ppv_vring_init(&q->vr, num, q->mem, q->slot,
+			     ppv_has(priv, VIRTIO_RING_F_EVENT_IDX));
+	if (err)
+		goto err_slot;
+
+	iowrite16(num, PPV_CFG(priv, queue_size));
+	lo_hi_writeq(q->mem_dma, PPV_CFG(priv, queue_desc_lo));
+	lo_hi_writeq(q->mem_dma + ppv_vring_avail_off(num),
+		     PPV_CFG(priv, queue_avail_lo));
+	lo_hi_writeq(q->mem_dma + ppv_vring_used_off(num),
+		     PPV_CFG(priv, queue_used_lo));
+	if (vector != VIRTIO_MSI_NO_VECTOR) {
+		iowrite16(vector, PPV_CFG(priv, queue_msix_vector));
+		if (ioread16(PPV_CFG(priv, queue_msix_vector)) != vector) {
+			dev_err(dev, "queue %u: device refused MSI-X vector %u\n",
+				index, vector);
+			err = -EBUSY;
+			goto err_slot;
+		}
+	}
+	iowrite16(1, PPV_CFG(priv, queue_enable));
+	return 0;
+
+err_slot:
+	kvfree(q->slot);
+	q->slot = NULL;
+err_mem:
+	dma_free_coherent(dev, q->mem_bytes, q->mem, q->mem_dma);
+	q->mem = NULL;
+	return err;
+}
+
+/* Free a queue's ring; the device must have been reset first. */
+void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q)
+{
+	if (!q->mem)
+		return;
+	kvfree(q->slot);
+	q->slot = NULL;
+	dma_free_coherent(&priv->pdev->dev, q->mem_bytes, q->mem, q->mem_dma);
+	q->mem = NULL;
+}

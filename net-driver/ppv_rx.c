@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppvnet receive: one page pool per RX queue, whole pages as buffers,
+ * refilled inside the NAPI poll with GFP_ATOMIC and published once per poll;
+ * skbs are built over the page without a copy and go to GRO. When the ring
+ * runs empty and atomic allocations keep failing, a delayed work refills it
+ * with GFP_KERNEL so receive never stalls for good.
+ */
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+
+#include "ppv.h"
+#include "ppv_compat.h"
+#include "ppv_rxparse.h"
+
+#define PPV_REFILL_DELAY	(HZ / 50)
+
+static struct page *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
+{
+	struct page *page = page_pool_alloc_pages(qp->pool, gfp | __GFP_NOWARN);
+
+	if (unlikely(!page)) {
+		ppv_stat_inc(&qp->rx_stats, refill_fail);
+		return NULL;
+	}
+	ppv_stat_inc(&qp->rx_stats, pp_alloc);
+	return page;
+}
+
+/*
+ * Post pages until the ring is full or an allocation fails; publish them in
+ * one batch and kick if the device asks for it. Returns false when the ring
+ * is left empty. In NAPI or with NAPI disabled: the pool's cache is not
+ * safe against both at once.
+ */
+bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
+{
+	struct ppv_vring *vr = &qp->rxq.vr;
+	unsigned int added = 0;
+
+	while (vr->num_free) {
+		struct ppv_vring_buf buf;
+		struct page *page = ppv_rx_alloc(qp, gfp);
+
+		if (!page)
+			break;
+		buf.addr = page_pool_get_dma_addr(page) + PPV_RX_HEADROOM;
+		buf.len = PPV_RX_BUF_LEN;
+		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, page))) {
+			/* only a broken ring refuses a buffer that fits */
+			page_pool_recycle_direct(qp->pool, page);
+			ppv_stat_inc(&qp->rx_stats, pp_recycle);
+			break;
+		}
+		added++;
+	}
+	if (added) {
+		ppv_vring_publish(vr);
+		if (ppv_vring_kick_prepare(vr)) {
+			ppv_notify(&qp->rxq);
+			ppv_stat_inc(&qp->rx_stats, kicks);
+		}
+	}
+	return ppv_vring_in_flight(vr) != 0;
+}
+
+static void ppv_rx_schedule_refill(struct ppv_qp *qp)
+{
+	struct ppv_priv *priv = qp->priv;
+
+	spin_lock(&priv->refill_lock);
+	if (priv->refill_enabled)
+		schedule_delayed_work(&qp->refill, PPV_REFILL_DELAY);
+	spin_unlock(&priv->refill_lock);
+}
+
+/* The ring ran empty under GFP_ATOMIC: refill from process context. */
+void ppv_rx_refill_work(struct work_struct *work)
+{
+	struct ppv_qp *qp = container_of(work, struct ppv_qp, refill.work);
+	bool filled;
+
+	napi_disable(&qp->napi);
+	filled = ppv_rx_fill(qp, GFP_KERNEL);
+	ppv_stat_inc(&qp->rx_stats, refill_work);
+	napi_enable(&qp->napi);
+	if (!filled)
+		ppv_rx_schedule_refill(qp);
+}
+
+static void ppv_rx_drop(struct ppv_qp *qp, struct page *page)
+{
+	page_pool_recycle_direct(qp->pool, page);
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	u64_stats_inc(&qp->rx_stats.pp_recycle);
+	u64_stats_inc(&qp->rx_stats.drops);
+	u64_stats_update_end(&qp->rx_stats.syncp);
+}
+
+static void ppv_rx_one(struct ppv_qp *qp, struct page *page, u32 used_len)
+{
+	struct net_device *dev = qp->priv->dev;
+	void *va = page_address(page);
+	struct sk_buff *skb;
+	u32 pkt_len;
+	int err;
+
+	/* only the bytes the device wrote: page_pool syncs for the device */
+	dma_sync_single_range_for_cpu(&qp->priv->pdev->dev,
+				      page_pool_get_dma_addr(page),
+				      PPV_RX_HEADROOM, min_t(u32, used_len, PPV_RX_BUF_LEN),
+				      page_pool_get_dma_dir(qp->pool));
+
+	err = ppv_rx_parse(va + PPV_RX_HEADROOM, PPV_RX_BUF_LEN, used_len,
+			   &pkt_len);
+	if (unlikely(err)) {
+		u64_stats_update_begin(&qp->rx_stats.syncp);
+		if (err == -EMSGSIZE)
+			u64_stats_inc(&qp->rx_stats.errors);
+		else
+			u64_stats_inc(&qp->rx_stats.bad_hdr);
+		u64_stats_update_end(&qp->rx_stats.syncp);
+		net_dbg_ratelimited("%s: rx%u: malformed buffer from the device (len %u, err %d)\n",
+				    dev->name, qp->index, used_len, err);
+		ppv_rx_drop(qp, page);
+		return;
+	}
+
+	skb = napi_build_skb(va, PAGE_SIZE);
+	if (unlikely(!skb)) {
+		ppv_rx_drop(qp, page);
+		return;
+	}
+	skb_reserve(skb, PPV_RX_HEADROOM + PPV_HDR_LEN);
+	__skb_put(skb, pkt_len);
+	skb_mark_for_recycle(skb);
+	skb->protocol = eth_type_trans(skb, dev);
+
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	u64_stats_inc(&qp->rx_stats.packets);
+	u64_stats_add(&qp->rx_stats.bytes, pkt_len);
+	u64_stats_update_end(&qp->rx_stats.syncp);
+
+	napi_gro_receive(&qp->napi, skb);
+}
+
+/* Receive up to @budget packets, then refill. Returns the packets taken. */
+int ppv_rx_poll(struct ppv_qp *qp, int budget)
+{
+	struct ppv_vring *vr = &qp->rxq.vr;
+	int done = 0;
+
+	while (done < budget) {
+		void *token = NULL;
+		u32 len;
+		int r = ppv_vring_get_used(vr, &token, &len);
+
+		if (!r)
+			break;
+		done++;
+		if (likely(r == 1)) {
+			ppv_rx_one(qp, token, len);
+			continue;
+		}
+		switch (r) {
+		case -EMSGSIZE:	/* length over the posted buffer */
+			ppv_stat_inc(&qp->rx_stats, bad_len);
+			ppv_rx_drop(qp, token);
+			break;
+		case -ERANGE:	/* id out of range */
+		case -ENOENT:	/* id not posted */
+			ppv_stat_inc(&qp->rx_stats, bad_id);
+			break;
+		default:	/* -EIO: used index ran ahead */
+			ppv_stat_inc(&qp->rx_stats, bad_idx);
+			netdev_err(qp->priv->dev,
+				   "rx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
+				   qp->index);
+			return done;
+		}
+		net_dbg_ratelimited("%s: rx%u: bad used entry (err %d)\n",
+				    qp->priv->dev->name, qp->index, r);
+	}
+
+	if (!vr->broken && vr->num_free && !ppv_rx_fill(qp, GFP_ATOMIC))
+		ppv_rx_schedule_refill(qp);
+	return done;
+}
+
+/* Create the queue's page pool; the ring itself comes from ppv_queue_setup(). */
+int ppv_rx_open(struct ppv_qp *qp)
+{
+	struct ppv_priv *priv = qp->priv;
+	struct page_pool_params pp = {
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.order = 0,
+		.pool_size = qp->rxq.num,
+		.nid = dev_to_node(&priv->pdev->dev),
+		.dev = &priv->pdev->dev,
+		.dma_dir = DMA_FROM_DEVICE,
+		.offset = PPV_RX_HEADROOM,
+		.max_len = PPV_RX_BUF_LEN,
+	};
+
+	PPV_PP_SET_NAPI(&pp, &qp->napi, priv->dev);
+	qp->pool = page_pool_create(&pp);
+	if (IS_ERR(qp->pool)) {
+		int err = PTR_ERR(qp->pool);
+
+		qp->pool = NULL;
+		netdev_err(priv->dev, "rx%u: cannot create page pool: %d\n",
+			   qp->index, err);
+		return err;
+	}
+	return 0;
+}
+
+/*
+ * After the device was reset and NAPI disabled: give every posted page back
+ * to its pool and destroy the pool (it lingers until the stack returns the
+ * pages still held by skbs).
+ */
+void ppv_rx_close(struct ppv_qp *qp)
+{
+	struct page *page;
+
+	if (!qp->pool)
+		return;
+	if (qp->rxq.mem) {
+		while ((page = ppv_vring_detach_unused(&qp->rxq.vr)))
+			page_pool_put_full_page(qp->pool, page, false);
+	}
+	page_pool_destroy(qp->pool);
+	qp->pool = NULL;
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppvnet transmit: one kmem_cache object per packet in flight (the skb, its
+ * DMA mappings and the virtio-net header), BQL, doorbells batched with
+ * xmit_more, completions reaped in NAPI.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "ppv.h"
+
+static struct kmem_cache *ppv_tx_cache;
+
+int ppv_tx_cache_create(void)
+{
+	ppv_tx_cache = kmem_cache_create("ppvnet_tx", sizeof(struct ppv_tx_obj),
+					 0, SLAB_HWCACHE_ALIGN, NULL);
+	return ppv_tx_cache ? 0 : -ENOMEM;
+}
+
+void ppv_tx_cache_destroy(void)
+{
+	kmem_cache_destroy(ppv_tx_cache);
+}
+
+static void ppv_tx_unmap(struct device *dma, struct ppv_tx_obj *obj)
+{
+	unsigned int i;
+
+	for (i = 0; i < obj->nr_maps; i++) {
+		if (obj->map[i].page)
+			dma_unmap_page(dma, obj->map[i].addr, obj->map[i].len,
+				       DMA_TO_DEVICE);
+		else
+			dma_unmap_single(dma, obj->map[i].addr, obj->map[i].len,
+					 DMA_TO_DEVICE);
+	}
+	obj->nr_maps = 0;
+}
+
+static int ppv_tx_map_one(struct device *dma, struct ppv_tx_obj *obj,
+			  dma_addr_t addr, u32 len, bool page)
+{
+	if (unlikely(dma_mapping_error(dma, addr)))
+		return -ENOMEM;
+	obj->map[obj->nr_maps].addr = addr;
+	obj->map[obj->nr_maps].len = len;
+	obj->map[obj->nr_maps].page = page;
+	obj->nr_maps++;
+	return 0;
+}
+
+/*
+ * Map the header and the packet. The header goes into the skb's headroom
+ * when that is private to us (one descriptor less), else it is mapped from
+ * the TX object.
+ */
+static int ppv_tx_map(struct device *dma, struct sk_buff *skb,
+		      struct ppv_tx_obj *obj)
+{
+	bool push = !skb_header_cloned(skb) && skb_headroom(skb) >= PPV_HDR_LEN;
+	unsigned int i;
+	int err;
+
+	obj->nr_maps = 0;
+	if (push) {
+		memset(__skb_push(skb, PPV_HDR_LEN), 0, PPV_HDR_LEN);
+	} else {
+		memset(obj->hdr, 0, PPV_HDR_LEN);
+		err = ppv_tx_map_one(dma, obj,
+				     dma_map_single(dma, obj->hdr, PPV_HDR_LEN,
+						    DMA_TO_DEVICE),
+				     PPV_HDR_LEN, false);
+		if (err)
+			return err;
+	}
+	err = ppv_tx_map_one(dma, obj,
+			     dma_map_single(dma, skb->data, skb_headlen(skb),
+					    DMA_TO_DEVICE),
+			     skb_headlen(skb), false);
+	if (err)
+		goto unwind;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
+
+		err = ppv_tx_map_one(dma, obj,
+				     skb_frag_dma_map(dma, frag, 0,
+						      skb_frag_size(frag),
+						      DMA_TO_DEVICE),
+				     skb_frag_size(frag), true);
+		if (err)
+			goto unwind;
+	}
+	return 0;
+
+unwind:
+	ppv_tx_unmap(dma, obj);
+	return err;
+}
+
+static void ppv_tx_kick(struct ppv_qp *qp)
+{
+	ppv_vring_publish(&qp->txq.vr);
+	if (ppv_vring_kick_prepare(&qp->txq.vr)) {
+		ppv_notify(&qp->txq);
+		ppv_stat_inc(&qp->tx_stats, kicks);
+	}
+}
+
+netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	u16 qidx = skb_get_queue_mapping(skb);
+	struct ppv_qp *qp = &priv->qp[qidx];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
+	struct device *dma = &priv->pdev->dev;
+	struct ppv_vring_buf bufs[PPV_TX_MAX_DESC];
+	struct ppv_tx_obj *obj;
+	unsigned int i;
+	bool kick;
+
+	/* the ring holds qp->tx_stop_at descriptors at least; a longer skb is linearised */
+	if (unlikely(skb_shinfo(skb)->nr_frags + 2 > qp->tx_stop_at) &&
+	    skb_linearize(skb))
+		goto drop;
+
+	obj = kmem_cache_alloc(ppv_tx_cache, GFP_ATOMIC);
+	if (unlikely(!obj)) {
+		ppv_stat_inc(&qp->tx_stats, alloc_fail);
+		goto drop;
+	}
+	obj->skb = skb;
+	obj->bytes = skb->len;
+	if (unlikely(ppv_tx_map(dma, skb, obj))) {
+		ppv_stat_inc(&qp->tx_stats, errors);
+		net_dbg_ratelimited("%s: tx%u: DMA mapping failed\n",
+				    dev->name, qidx);
+		kmem_cache_free(ppv_tx_cache, obj);
+		goto drop;
+	}
+	for (i = 0; i < obj->nr_maps; i++) {
+		bufs[i].addr = obj->map[i].addr;
+		bufs[i].len = obj->map[i].len;
+	}
+	if (unlikely(ppv_vring_add(&qp->txq.vr, bufs, obj->nr_maps, 0, obj))) {
+		/* the queue stops before the ring can fill: only a broken ring gets here */
+		ppv_tx_unmap(dma, obj);
+		kmem_cache_free(ppv_tx_cache, obj);
+		ppv_stat_inc(&qp->tx_stats, errors);
+		netif_tx_stop_queue(txq);
+		goto drop;
+	}
+	skb_tx_timestamp(skb);
+
+	kick = __netdev_tx_sent_queue(txq, obj->bytes, netdev_xmit_more());
+	if (qp->txq.vr.num_free < qp->tx_stop_at) {
+		netif_tx_stop_queue(txq);
+		ppv_stat_inc(&qp->tx_stats, stops);
+		kick = true;
+		/*
+		 * The completions that wake the queue may all have been reaped
+		 * before the stop became visible; look once more.
+		 */
+		if (ppv_vring_has_used(&qp->txq.vr))
+			napi_schedule(&qp->napi);
+	}
+	if (kick)
+		ppv_tx_kick(qp);
+	return NETDEV_TX_OK;
+
+drop:
+	dev_kfree_skb_any(skb);
+	ppv_stat_inc(&qp->tx_stats, drops);
+	/* earlier packets held back by xmit_more must still reach the device */
+	if (!netdev_xmit_more())
+		ppv_tx_kick(qp);
+	return NETDEV_TX_OK;
+}
+
+static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
+{
+	ppv_tx_unmap(&qp->priv->pdev->dev, obj);
+	napi_consume_skb(obj->skb, budget);
+	kmem_cache_free(ppv_tx_cache, obj);
+}
+
+/* Reap completed packets (NAPI context) and wake the queue if it stopped. */
+void ppv_tx_complete(struct ppv_qp *qp, int budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
+	struct ppv_vring *vr = &qp->txq.vr;
+	unsigned int pkts = 0, bytes = 0;
+	void *token;
+	u32 len;
+	int r;
+
+	__netif_tx_lock(txq, smp_processor_id());
+	while ((r = ppv_vring_get_used(vr, &token, &len)) != 0) {
+		if (r == -ERANGE || r == -ENOENT) {
+			ppv_stat_inc(&qp->tx_stats, bad_id);
+			continue;
+		}
+		if (r == -EIO) {
+			ppv_stat_inc(&qp->tx_stats, bad_idx);
+			netdev_err(qp->priv->dev,
+				   "tx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
+				   qp->index);
+			netif_tx_stop_queue(txq);
+			break;
+		}
+		/* the device writes nothing into a TX chain: len must be 0 */
+		if (r == -EMSGSIZE)
+			ppv_stat_inc(&qp->tx_stats, bad_len);
+		pkts++;
+		bytes += ((struct ppv_tx_obj *)token)->bytes;
+		ppv_tx_free(qp, token, budget);
+	}
+	if (pkts) {
+		netdev_tx_completed_queue(txq, pkts, bytes);
+		u64_stats_update_begin(&qp->tx_stats.syncp);
+		u64_stats_add(&qp->tx_stats.packets, pkts);
+		u64_stats_add(&qp->tx_stats.bytes, bytes);
+		u64_stats_update_end(&qp->tx_stats.syncp);
+	}
+	if (netif_tx_queue_stopped(txq) && !vr->broken &&
+	    vr->num_free >= qp->tx_stop_at) {
+		netif_tx_wake_queue(txq);
+		ppv_stat_inc(&qp->tx_stats, wakes);
+	}
+	__netif_tx_unlock(txq);
+}
+
+/* After the device was reset: free every packet still on the ring. */
+void ppv_tx_close(struct ppv_qp *qp)
+{
+	struct ppv_tx_obj *obj;
+
+	if (!qp->txq.mem)
+		return;
+	while ((obj = ppv_vring_detach_unused(&qp->txq.vr))) {
+		ppv_tx_unmap(&qp->priv->pdev->dev, obj);
+		dev_kfree_skb_any(obj->skb);
+		kmem_cache_free(ppv_tx_cache, obj);
+		ppv_stat_inc(&qp->tx_stats, drops);
+	}
+	netdev_tx_reset_queue(netdev_get_tx_queue(qp->priv->dev, qp->index));
+}
