@@ -11,11 +11,20 @@
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #include <net/page_pool/helpers.h>
 /* 6.6+: a pool tied to its NAPI recycles directly from skb frees there. */
-#define PPV_PP_SET_NAPI(pp, n, ndev)	\
-	do { (pp)->napi = (n); (pp)->netdev = (ndev); } while (0)
+static inline void ppv_pp_set_napi(struct page_pool_params *pp,
+				   struct napi_struct *napi,
+				   struct net_device *dev)
+{
+	pp->napi = napi;
+	pp->netdev = dev;
+}
 #else
 #include <net/page_pool.h>
-#define PPV_PP_SET_NAPI(pp, n, ndev)	do { } while (0)
+static inline void ppv_pp_set_napi(struct page_pool_params *pp,
+				   struct napi_struct *napi,
+				   struct net_device *dev)
+{
+}
 #endif
 
 /* 6.8 renamed PCI_IRQ_LEGACY */

@@ -202,7 +202,7 @@ int ppv_rx_open(struct ppv_qp *qp)
 		.max_len = PPV_RX_BUF_LEN,
 	};
 
-	PPV_PP_SET_NAPI(&pp, &qp->napi, priv->dev);
+	ppv_pp_set_napi(&pp, &qp->napi, priv->dev);
 	qp->pool = page_pool_create(&pp);
 	if (IS_ERR(qp->pool)) {
 		int err = PTR_ERR(qp->pool);

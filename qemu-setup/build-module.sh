@@ -10,6 +10,9 @@ kdir=$("$PPV_TOP/qemu-setup/fetch-kernel.sh")
 krel=$(basename "$kdir")
 out=$PPV_TOP/build/$krel
 mkdir -p "$out"
+# one build at a time per kernel: parallel runs (tests, benchmark) share it
+exec 9>"$out.lock"
+flock 9
 # copy sources, keep objects so rebuilds are incremental
 for f in "$PPV_TOP"/net-driver/*; do
 	cmp -s "$f" "$out/${f##*/}" || cp "$f" "$out/"

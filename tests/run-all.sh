@@ -64,6 +64,7 @@ PPV="load link ping counters iperf_tcp udp stats flap cycles unload"
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
+phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
