@@ -20,6 +20,7 @@
 
 #include "ppv.h"
 #include "ppv_compat.h"
+#include "ppv_fault.h"
 
 /* MSI-X: vector 0 for config changes, vector 1 + n for queue pair n. */
 #define PPV_CONFIG_VECTOR	0
@@ -86,10 +87,14 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 		return 0;
 	done = ppv_rx_poll(qp, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
-		/* both rings, always: either may have work waiting */
+		/*
+		 * both rings, always: either may have work waiting. TX asks for
+		 * an interrupt only when most packets in flight are done;
+		 * ppv_start_xmit() reaps the rest as it goes.
+		 */
 		bool more = ppv_vring_enable_cb(&qp->rxq.vr);
 
-		more |= ppv_vring_enable_cb(&qp->txq.vr);
+		more |= ppv_vring_enable_cb_delayed(&qp->txq.vr);
 		if (more)
 			ppv_qp_schedule(qp);
 	}
@@ -152,7 +157,8 @@ static int ppv_request_irqs(struct ppv_priv *priv)
 
 	if (!priv->msix) {
 		irq = pci_irq_vector(pdev, 0);
-		err = request_irq(irq, ppv_intx_interrupt, IRQF_SHARED,
+		err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
+		      request_irq(irq, ppv_intx_interrupt, IRQF_SHARED,
 				  dev->name, priv);
 		if (err) {
 			netdev_err(dev, "cannot request INTx IRQ %d: %d\n", irq, err);
@@ -163,7 +169,8 @@ static int ppv_request_irqs(struct ppv_priv *priv)
 	}
 
 	irq = pci_irq_vector(pdev, PPV_CONFIG_VECTOR);
-	err = request_irq(irq, ppv_config_interrupt, 0, dev->name, priv);
+	err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
+	      request_irq(irq, ppv_config_interrupt, 0, dev->name, priv);
 	if (err) {
 		netdev_err(dev, "cannot request config IRQ %d: %d\n", irq, err);
 		return err;
@@ -175,7 +182,8 @@ static int ppv_request_irqs(struct ppv_priv *priv)
 		snprintf(qp->irq_name, sizeof(qp->irq_name), "%s-qp%u",
 			 dev->name, i);
 		irq = pci_irq_vector(pdev, 1 + i);
-		err = request_irq(irq, ppv_qp_interrupt, 0, qp->irq_name, qp);
+		err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
+		      request_irq(irq, ppv_qp_interrupt, 0, qp->irq_name, qp);
 		if (err) {
 			netdev_err(dev, "cannot request IRQ %d for queue pair %u: %d\n",
 				   irq, i, err);
@@ -324,12 +332,14 @@ static int ppv_alloc_vectors(struct ppv_priv *priv)
 	struct pci_dev *pdev = priv->pdev;
 	int n = 1 + priv->nqp, got;
 
-	got = pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
+	got = ppv_should_fail(PPV_FAULT_VECTORS) ? -ENOSPC :
+	      pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
 	if (got == n) {
 		priv->msix = true;
 		return 0;
 	}
-	got = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_INTX);
+	got = ppv_should_fail(PPV_FAULT_VECTORS) ? -ENOSPC :
+	      pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_INTX);
 	if (got == 1) {
 		dev_info(&pdev->dev, "no %d MSI-X vectors: using INTx\n", n);
 		priv->msix = false;
@@ -348,9 +358,12 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	u16 status;
 	int err;
 
-	dev = alloc_etherdev(sizeof(*priv));
-	if (!dev)
+	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+	      alloc_etherdev(sizeof(*priv));
+	if (!dev) {
+		dev_err(&pdev->dev, "cannot allocate the netdev\n");
 		return -ENOMEM;
+	}
 	SET_NETDEV_DEV(dev, &pdev->dev);
 	priv = netdev_priv(dev);
 	priv->dev = dev;
@@ -392,8 +405,10 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_info(&pdev->dev, "using random MAC %pM\n", dev->dev_addr);
 	}
 
-	priv->qp = kcalloc(priv->nqp, sizeof(*priv->qp), GFP_KERNEL);
+	priv->qp = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+		   kcalloc(priv->nqp, sizeof(*priv->qp), GFP_KERNEL);
 	if (!priv->qp) {
+		dev_err(&pdev->dev, "cannot allocate %u queue pairs\n", priv->nqp);
 		err = -ENOMEM;
 		goto err_transport;
 	}
@@ -496,15 +511,19 @@ static int __init ppv_init(void)
 	err = ppv_tx_cache_create();
 	if (err)
 		return err;
+	ppv_fault_init();
 	err = pci_register_driver(&ppv_pci_driver);
-	if (err)
+	if (err) {
+		ppv_fault_exit();
 		ppv_tx_cache_destroy();
+	}
 	return err;
 }
 
 static void __exit ppv_exit(void)
 {
 	pci_unregister_driver(&ppv_pci_driver);
+	ppv_fault_exit();
 	ppv_tx_cache_destroy();
 }
 

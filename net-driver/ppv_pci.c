@@ -16,6 +16,7 @@
 #include <uapi/linux/virtio_ring.h>
 
 #include "ppv.h"
+#include "ppv_fault.h"
 
 /* Features ppvnet implements, and so the only ones it accepts. */
 #define PPV_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) |			\
@@ -343,14 +344,17 @@ int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
 	q->num = num;
 	q->notify = priv->notify_base + (size_t)off * priv->notify_mult;
 	q->mem_bytes = ppv_vring_bytes(num);
-	q->mem = dma_alloc_coherent(dev, q->mem_bytes, &q->mem_dma, GFP_KERNEL);
+	q->mem = ppv_should_fail(PPV_FAULT_RING) ? NULL :
+		 dma_alloc_coherent(dev, q->mem_bytes, &q->mem_dma, GFP_KERNEL);
 	if (!q->mem) {
 		dev_err(dev, "queue %u: cannot allocate %zu bytes of ring\n",
 			index, q->mem_bytes);
 		return -ENOMEM;
 	}
-	q->slot = kvcalloc(num, sizeof(*q->slot), GFP_KERNEL);
+	q->slot = ppv_should_fail(PPV_FAULT_RING) ? NULL :
+		  kvcalloc(num, sizeof(*q->slot), GFP_KERNEL);
 	if (!q->slot) {
+		dev_err(dev, "queue %u: cannot allocate %u slots\n", index, num);
 		err = -ENOMEM;
 		goto err_mem;
 	}

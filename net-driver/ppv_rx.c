@@ -11,13 +11,17 @@
 
 #include "ppv.h"
 #include "ppv_compat.h"
+#include "ppv_fault.h"
 #include "ppv_rxparse.h"
 
 #define PPV_REFILL_DELAY	(HZ / 50)
 
 static struct page *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
 {
-	struct page *page = page_pool_alloc_pages(qp->pool, gfp | __GFP_NOWARN);
+	struct page *page = NULL;
+
+	if (!ppv_should_fail(PPV_FAULT_RX_PAGE))
+		page = page_pool_alloc_pages(qp->pool, gfp | __GFP_NOWARN);
 
 	if (unlikely(!page)) {
 		ppv_stat_inc(&qp->rx_stats, refill_fail);
@@ -203,7 +207,8 @@ int ppv_rx_open(struct ppv_qp *qp)
 	};
 
 	ppv_pp_set_napi(&pp, &qp->napi, priv->dev);
-	qp->pool = page_pool_create(&pp);
+	qp->pool = ppv_should_fail(PPV_FAULT_POOL) ? ERR_PTR(-ENOMEM) :
+		   page_pool_create(&pp);
 	if (IS_ERR(qp->pool)) {
 		int err = PTR_ERR(qp->pool);
 

@@ -9,6 +9,7 @@
 #include <linux/skbuff.h>
 
 #include "ppv.h"
+#include "ppv_fault.h"
 
 static struct kmem_cache *ppv_tx_cache;
 
@@ -44,6 +45,14 @@ static int ppv_tx_map_one(struct device *dma, struct ppv_tx_obj *obj,
 {
 	if (unlikely(dma_mapping_error(dma, addr)))
 		return -ENOMEM;
+	if (ppv_should_fail(PPV_FAULT_TX_MAP)) {
+		/* an injected failure must not leak the real mapping */
+		if (page)
+			dma_unmap_page(dma, addr, len, DMA_TO_DEVICE);
+		else
+			dma_unmap_single(dma, addr, len, DMA_TO_DEVICE);
+		return -ENOMEM;
+	}
 	obj->map[obj->nr_maps].addr = addr;
 	obj->map[obj->nr_maps].len = len;
 	obj->map[obj->nr_maps].page = page;
@@ -108,6 +117,55 @@ static void ppv_tx_kick(struct ppv_qp *qp)
 	}
 }
 
+static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
+{
+	ppv_tx_unmap(&qp->priv->pdev->dev, obj);
+	napi_consume_skb(obj->skb, budget);
+	kmem_cache_free(ppv_tx_cache, obj);
+}
+
+/*
+ * Reap completed packets; the caller holds the queue's xmit lock. @budget 0
+ * outside NAPI.
+ */
+static void ppv_tx_reclaim(struct ppv_qp *qp, struct netdev_queue *txq,
+			   int budget)
+{
+	struct ppv_vring *vr = &qp->txq.vr;
+	unsigned int pkts = 0, bytes = 0;
+	void *token;
+	u32 len;
+	int r;
+
+	while ((r = ppv_vring_get_used(vr, &token, &len)) != 0) {
+		if (r == -ERANGE || r == -ENOENT) {
+			ppv_stat_inc(&qp->tx_stats, bad_id);
+			continue;
+		}
+		if (r == -EIO) {
+			ppv_stat_inc(&qp->tx_stats, bad_idx);
+			netdev_err(qp->priv->dev,
+				   "tx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
+				   qp->index);
+			netif_tx_stop_queue(txq);
+			break;
+		}
+		/* the device writes nothing into a TX chain: len must be 0 */
+		if (r == -EMSGSIZE)
+			ppv_stat_inc(&qp->tx_stats, bad_len);
+		pkts++;
+		bytes += ((struct ppv_tx_obj *)token)->bytes;
+		ppv_tx_free(qp, token, budget);
+	}
+	if (pkts) {
+		netdev_tx_completed_queue(txq, pkts, bytes);
+		u64_stats_update_begin(&qp->tx_stats.syncp);
+		u64_stats_add(&qp->tx_stats.packets, pkts);
+		u64_stats_add(&qp->tx_stats.bytes, bytes);
+		u64_stats_update_end(&qp->tx_stats.syncp);
+	}
+}
+
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
@@ -120,12 +178,20 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	unsigned int i;
 	bool kick;
 
+	/*
+	 * Completions are interrupt-driven only every few packets (see
+	 * ppv_poll()): take what is done now, so skbs go back to their
+	 * sockets without waiting for the interrupt.
+	 */
+	ppv_tx_reclaim(qp, txq, 0);
+
 	/* the ring holds qp->tx_stop_at descriptors at least; a longer skb is linearised */
 	if (unlikely(skb_shinfo(skb)->nr_frags + 2 > qp->tx_stop_at) &&
 	    skb_linearize(skb))
 		goto drop;
 
-	obj = kmem_cache_alloc(ppv_tx_cache, GFP_ATOMIC);
+	obj = ppv_should_fail(PPV_FAULT_TX_OBJ) ? NULL :
+	      kmem_cache_alloc(ppv_tx_cache, GFP_ATOMIC);
 	if (unlikely(!obj)) {
 		ppv_stat_inc(&qp->tx_stats, alloc_fail);
 		goto drop;
@@ -178,51 +244,14 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
-{
-	ppv_tx_unmap(&qp->priv->pdev->dev, obj);
-	napi_consume_skb(obj->skb, budget);
-	kmem_cache_free(ppv_tx_cache, obj);
-}
-
 /* Reap completed packets (NAPI context) and wake the queue if it stopped. */
 void ppv_tx_complete(struct ppv_qp *qp, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
 	struct ppv_vring *vr = &qp->txq.vr;
-	unsigned int pkts = 0, bytes = 0;
-	void *token;
-	u32 len;
-	int r;
 
 	__netif_tx_lock(txq, smp_processor_id());
-	while ((r = ppv_vring_get_used(vr, &token, &len)) != 0) {
-		if (r == -ERANGE || r == -ENOENT) {
-			ppv_stat_inc(&qp->tx_stats, bad_id);
-			continue;
-		}
-		if (r == -EIO) {
-			ppv_stat_inc(&qp->tx_stats, bad_idx);
-			netdev_err(qp->priv->dev,
-				   "tx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
-				   qp->index);
-			netif_tx_stop_queue(txq);
-			break;
-		}
-		/* the device writes nothing into a TX chain: len must be 0 */
-		if (r == -EMSGSIZE)
-			ppv_stat_inc(&qp->tx_stats, bad_len);
-		pkts++;
-		bytes += ((struct ppv_tx_obj *)token)->bytes;
-		ppv_tx_free(qp, token, budget);
-	}
-	if (pkts) {
-		netdev_tx_completed_queue(txq, pkts, bytes);
-		u64_stats_update_begin(&qp->tx_stats.syncp);
-		u64_stats_add(&qp->tx_stats.packets, pkts);
-		u64_stats_add(&qp->tx_stats.bytes, bytes);
-		u64_stats_update_end(&qp->tx_stats.syncp);
-	}
+	ppv_tx_reclaim(qp, txq, budget);
 	if (netif_tx_queue_stopped(txq) && !vr->broken &&
 	    vr->num_free >= qp->tx_stop_at) {
 		netif_tx_wake_queue(txq);

@@ -63,6 +63,7 @@ int ppv_vring_init(struct ppv_vring *vr, unsigned int num, void *mem,
 	vr->free_head = 0;
 	vr->num_free = num;
 	vr->avail_idx = 0;
+	vr->published = 0;
 	vr->kicked_idx = 0;
 	vr->avail_flags = 0;
 	vr->last_used = 0;
@@ -90,7 +91,8 @@ int ppv_vring_add(struct ppv_vring *vr, const struct ppv_vring_buf *bufs,
 	u16 head, i, last = 0;
 	u32 in_len = 0;
 
-	if (unlikely(!n || n > vr->num_free || !token || vr->broken))
+	if (unlikely(!n || out > vr->num || in > vr->num ||
+		     n > vr->num_free || !token || vr->broken))
 		return -ENOSPC;
 
 	head = vr->free_head;
@@ -131,6 +133,7 @@ void ppv_vring_publish(struct ppv_vring *vr)
 	/* descriptors and avail entries before the avail index that covers them */
 	dma_wmb();
 	WRITE_ONCE(vr->avail->idx, cpu_to_le16(vr->avail_idx));
+	vr->published = vr->avail_idx;
 }
 
 /* After ppv_vring_publish(): does the device want a notification? */
@@ -167,8 +170,9 @@ bool ppv_vring_has_used(const struct ppv_vring *vr)
  * -EMSGSIZE with *@token set when the length exceeds what was posted (the
  * caller drops and recycles the buffer); -ERANGE (id out of range) or
  * -ENOENT (id not heading a chain in flight): the entry is skipped;
- * -EIO when the used index ran ahead by more than the ring size: the ring is
- * marked broken and nothing more is taken from it.
+ * -EIO when the used index ran past the published avail index (more used
+ * than ever offered, or backwards): the ring is marked broken and nothing
+ * more is taken from it.
  */
 int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len)
 {
@@ -182,7 +186,9 @@ int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len)
 	used_idx = le16_to_cpu(READ_ONCE(vr->used->idx));
 	if (used_idx == vr->last_used)
 		return 0;
-	if (unlikely((u16)(used_idx - vr->last_used) > vr->num)) {
+	/* the device cannot have used more chains than it was given */
+	if (unlikely((u16)(used_idx - vr->last_used) >
+		     (u16)(vr->published - vr->last_used))) {
 		vr->broken = true;
 		return -EIO;
 	}
@@ -237,6 +243,26 @@ bool ppv_vring_enable_cb(struct ppv_vring *vr)
 	 */
 	mb();
 	return ppv_vring_has_used(vr);
+}
+
+/*
+ * Like ppv_vring_enable_cb(), but with event index ask for the interrupt
+ * only once three quarters of the chains in flight are used: for TX
+ * completions, where one interrupt per packet is pure overhead. Returns true
+ * when that many are already used.
+ */
+bool ppv_vring_enable_cb_delayed(struct ppv_vring *vr)
+{
+	u16 wait;
+
+	if (!vr->event_idx)
+		return ppv_vring_enable_cb(vr);
+	wait = (u16)(vr->published - vr->last_used) * 3 / 4;
+	WRITE_ONCE(*ppv_vring_used_event(vr), cpu_to_le16(vr->last_used + wait));
+	/* used_event before re-reading the used index, as in enable_cb */
+	mb();
+	return !vr->broken &&
+	       (u16)(le16_to_cpu(READ_ONCE(vr->used->idx)) - vr->last_used) > wait;
 }
 
 /*

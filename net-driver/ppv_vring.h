@@ -82,7 +82,8 @@ struct ppv_vring {
 	/* Written by the producer (add/publish/kick). */
 	u16 free_head;		/* first free descriptor index (masked) */
 	u16 num_free;		/* descriptors on the free list */
-	u16 avail_idx;		/* shadow of avail->idx, free-running (wraps at 2^16) */
+	u16 avail_idx;		/* next avail index, free-running (wraps at 2^16) */
+	u16 published;		/* avail index the device has seen */
 	u16 kicked_idx;		/* avail_idx at the last kick decision, free-running */
 	u16 avail_flags;	/* shadow of avail->flags */
 
@@ -119,6 +120,7 @@ int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len);
 bool ppv_vring_has_used(const struct ppv_vring *vr);
 void ppv_vring_disable_cb(struct ppv_vring *vr);
 bool ppv_vring_enable_cb(struct ppv_vring *vr);
+bool ppv_vring_enable_cb_delayed(struct ppv_vring *vr);
 void *ppv_vring_detach_unused(struct ppv_vring *vr);
 
 /* Buffers in flight: posted and not yet returned. */

@@ -64,6 +64,7 @@ PPV="load link ping counters iperf_tcp udp stats flap cycles unload"
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
+phase fuzz make -s -C tests/fuzz run FUZZ_SECONDS=${PPV_FUZZ_SECONDS:-30}
 phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
@@ -71,6 +72,18 @@ phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
 phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
 phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
+
+# Stress (make stress, PPV_STRESS=1): the counts of the hardening issue.
+if [ "${PPV_STRESS:-0}" = 1 ]; then
+	phase stress-cycles vm ppvnet default --timeout 900 \
+		--append "ppv.env.PPV_CYCLES=${PPV_CYCLES:-100}" --tests "load cycles unload"
+	phase stress-flaps vm ppvnet default --timeout 1500 \
+		--append "ppv.env.PPV_FLAPS=${PPV_FLAPS:-1000}" --tests "load flapload unload"
+	phase stress-updown vm ppvnet default --timeout 900 \
+		--append "ppv.env.PPV_UPDOWN=${PPV_UPDOWN:-200}" --tests "load updown unload"
+	phase stress-rmmod vm ppvnet default --tests "load rmmod_busy unload"
+	phase stress-lowmem vm ppvnet default --mem 160 --tests "load lowmem unload"
+fi
 
 echo "# total wall time $(($(date +%s) - t_start)) s"
 echo "1..$N"

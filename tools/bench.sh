@@ -37,20 +37,21 @@ out = sys.argv[1]
 vals = {}
 for row in csv.DictReader(open(f"{out}/raw.tsv"), delimiter="\t"):
     vals.setdefault((row["metric"], row["driver"]), []).append(float(row["value"]))
-metrics = ["tcp_tx", "tcp_rx", "udp64_tx", "udp64_rx"]
-units = {"tcp_tx": "Mbit/s", "tcp_rx": "Mbit/s", "udp64_tx": "pkt/s", "udp64_rx": "pkt/s"}
+metrics = ["tcp_tx", "tcp_rx", "udp64_tx", "udp64_rx", "udp64_tx_sent", "udp64_rx_sent"]
+units = {m: "pkt/s" for m in metrics}
+units.update({"tcp_tx": "Mbit/s", "tcp_rx": "Mbit/s"})
 with open(f"{out}/summary.tsv", "w") as f:
     f.write("metric\tunit\tvirtio_net\tppvnet\tratio\tn\n")
-    print(f"{'metric':10} {'unit':7} {'virtio_net':>11} {'ppvnet':>11} {'ppvnet/virtio_net':>18}  runs")
+    print(f"{'metric':13} {'unit':7} {'virtio_net':>11} {'ppvnet':>11} {'ppvnet/virtio_net':>18}  runs")
     for m in metrics:
         a, b = vals.get((m, "virtio_net"), []), vals.get((m, "ppvnet"), [])
         if not a or not b:
-            print(f"{m:10} missing results")
+            print(f"{m:13} missing results")
             continue
         ma, mb = statistics.median(a), statistics.median(b)
         ratio = mb / ma if ma else float("nan")
         f.write(f"{m}\t{units[m]}\t{ma:.0f}\t{mb:.0f}\t{ratio:.2f}\t{min(len(a), len(b))}\n")
-        print(f"{m:10} {units[m]:7} {ma:11.0f} {mb:11.0f} {ratio:18.2f}  {min(len(a), len(b))}")
+        print(f"{m:13} {units[m]:7} {ma:11.0f} {mb:11.0f} {ratio:18.2f}  {min(len(a), len(b))}")
 PY
 
 if command -v gnuplot >/dev/null; then

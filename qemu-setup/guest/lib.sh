@@ -54,13 +54,33 @@ host() {
 }
 
 # Kernel log lines that fail whatever test produced them.
-DMESG_BAD='still has objects|WARNING:|BUG:|KASAN|UBSAN|stalled pool|kmemleak|DMA-API|possible circular locking|inconsistent lock state|INFO: task .* blocked|general protection|Oops'
+DMESG_BAD='still has objects|blocked for more than|WARNING:|BUG:|KASAN|UBSAN|stalled pool|kmemleak|DMA-API|possible circular locking|inconsistent lock state|INFO: task .* blocked|general protection|Oops'
 dmesg_mark() { DMESG_MARK=$(dmesg | wc -l); }
 dmesg_new() { dmesg | tail -n +$((DMESG_MARK + 1)); }
+
+# On a kernel with kmemleak (the debug kernel) every test starts from a
+# cleared report; a test that leaves the driver unloaded is scanned.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+kmemleak_check() {
+	local n
+	[ -w $KMEMLEAK ] || return 0
+	[ -d "/sys/module/$DRIVER" ] && return 0
+	# objects younger than 5 s are not reported: scan after they age
+	sleep 6
+	echo scan >$KMEMLEAK
+	n=$(grep -c '^unreferenced object' $KMEMLEAK)
+	if [ "$n" = 0 ]; then
+		ok "$1: kmemleak finds nothing unreferenced after unload"
+	else
+		notok "$1: kmemleak finds nothing unreferenced after unload" "$n objects"
+		sed 's/^/# kmemleak: /' $KMEMLEAK | head -n 40
+	fi
+}
 
 run_test() {
 	local bad
 	echo "PPV-TEST $1"
+	[ -w $KMEMLEAK ] && echo clear >$KMEMLEAK
 	dmesg_mark
 	if [ -f "/ppv/tests/$1.sh" ]; then
 		. "/ppv/tests/$1.sh"
@@ -75,6 +95,7 @@ run_test() {
 	else
 		ok "$1: kernel log clean"
 	fi
+	kmemleak_check "$1"
 }
 
 # The virtio-net PCI function (1af4:1041), e.g. 0000:00:02.0

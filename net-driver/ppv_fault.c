@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppvnet fault injection: one fault_attr per failure site, configured from
+ * debugfs (see Documentation/fault-injection/fault-injection.rst). All start
+ * with probability 0, so loading the module changes nothing until a test
+ * turns a site on.
+ */
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
+
+#include "ppv_fault.h"
+
+static const char * const ppv_fault_names[PPV_FAULT_NR] = {
+	[PPV_FAULT_PROBE_ALLOC]	= "fail_probe_alloc",
+	[PPV_FAULT_VECTORS]	= "fail_vectors",
+	[PPV_FAULT_RING]	= "fail_ring",
+	[PPV_FAULT_POOL]	= "fail_pool",
+	[PPV_FAULT_IRQ]		= "fail_irq",
+	[PPV_FAULT_RX_PAGE]	= "fail_rx_page",
+	[PPV_FAULT_TX_OBJ]	= "fail_tx_obj",
+	[PPV_FAULT_TX_MAP]	= "fail_tx_map",
+};
+
+static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];
+static struct dentry *ppv_fault_dir;
+
+bool ppv_should_fail(enum ppv_fault_site site)
+{
+	return should_fail(&ppv_fault_attr[site], 1);
+}
+
+void ppv_fault_init(void)
+{
+	static const struct fault_attr init = FAULT_ATTR_INITIALIZER;
+	unsigned int i;
+
+	/* debugfs failures only lose the knobs, never the driver */
+	ppv_fault_dir = debugfs_create_dir("ppvnet", NULL);
+	for (i = 0; i < PPV_FAULT_NR; i++) {
+		ppv_fault_attr[i] = init;
+		fault_create_debugfs_attr(ppv_fault_names[i], ppv_fault_dir,
+					  &ppv_fault_attr[i]);
+	}
+}
+
+void ppv_fault_exit(void)
+{
+	debugfs_remove_recursive(ppv_fault_dir);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ppvnet fault points. With CONFIG_PPVNET_FAULT_INJECTION each failure
+ * site has a fault_attr under /sys/kernel/debug/ppvnet/<site>/ with the
+ * standard probability, interval, times, space and verbose files; without
+ * it every check compiles to false.
+ */
+#ifndef _PPV_FAULT_H
+#define _PPV_FAULT_H
+
+#include <linux/types.h>
+
+enum ppv_fault_site {
+	PPV_FAULT_PROBE_ALLOC,	/* netdev and queue-pair arrays in probe */
+	PPV_FAULT_VECTORS,	/* MSI-X / INTx vector allocation in probe */
+	PPV_FAULT_RING,		/* ring memory and slot array in open */
+	PPV_FAULT_POOL,		/* page_pool creation in open */
+	PPV_FAULT_IRQ,		/* request_irq in open */
+	PPV_FAULT_RX_PAGE,	/* RX page allocation (NAPI and refill work) */
+	PPV_FAULT_TX_OBJ,	/* TX object allocation */
+	PPV_FAULT_TX_MAP,	/* each TX DMA mapping */
+	PPV_FAULT_NR
+};
+
+#ifdef CONFIG_PPVNET_FAULT_INJECTION
+bool ppv_should_fail(enum ppv_fault_site site);
+void ppv_fault_init(void);
+void ppv_fault_exit(void);
+#else
+static inline bool ppv_should_fail(enum ppv_fault_site site)
+{
+	return false;
+}
+
+static inline void ppv_fault_init(void)
+{
+}
+
+static inline void ppv_fault_exit(void)
+{
+}
+#endif
+
+#endif /* _PPV_FAULT_H */

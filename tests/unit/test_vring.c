@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ppv_vring.c against the software device of devmodel.c: index wrap-around,
+ * kick and interrupt suppression, free-list integrity, a lying device and
+ * argument checks.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <asm/byteorder.h>
+#include <linux/errno.h>
+
+#include "ppv_vring.h"
+#include "devmodel.h"
+#include "tap.h"
+#include "unit.h"
+
+#define MAX_CHAIN	5
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct ring {
+	struct ppv_vring vr;
+	struct devmodel dm;
+	void *mem;
+	struct ppv_vring_slot *slot;
+	unsigned int num;
+};
+
+static u64 rnd_state;
+
+static void rnd_seed(u64 seed)
+{
+	rnd_state = seed * 0x9e3779b97f4a7c15ull + 1;
+}
+
+/* xorshift64*: reproducible across runs and compilers */
+static unsigned int rnd(unsigned int n)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return (unsigned int)((rnd_state * 0x2545f4914f6cdd1dull) >> 32) % n;
+}
+
+static void *tok(unsigned long serial)
+{
+	return (void *)(uintptr_t)(serial + 1);	/* never NULL */
+}
+
+static void ring_setup(struct ring *r, unsigned int num, bool event_idx)
+{
+	size_t bytes = (ppv_vring_bytes(num) + 63) & ~(size_t)63;
+
+	r->num = num;
+	r->mem = aligned_alloc(64, bytes);
+	r->slot = calloc(num, sizeof(*r->slot));
+	if (!r->mem || !r->slot)
+		abort();
+	memset(r->mem, 0, bytes);
+	if (ppv_vring_init(&r->vr, num, r->mem, r->slot, event_idx))
+		abort();
+	dm_init(&r->dm, r->mem, num, event_idx);
+}
+
+static void ring_free(struct ring *r)
+{
+	dm_free(&r->dm);
+	free(r->mem);
+	free(r->slot);
+}
+
+/* Head index of the chain the last ppv_vring_add() put on the avail ring. */
+static u16 last_head(struct ring *r)
+{
+	return le16_to_cpu(r->vr.avail->ring[(u16)(r->vr.avail_idx - 1) &
+					     (r->num - 1)]);
+}
+
+/* Add one chain of @out readable and @in writable buffers of @len each. */
+static int add_chain(struct ring *r, unsigned int out, unsigned int in,
+		     u32 len, void *token)
+{
+	struct ppv_vring_buf bufs[MAX_CHAIN + 1];
+	unsigned int k;
+
+	for (k = 0; k < out + in && k <= MAX_CHAIN; k++)
+		bufs[k] = (struct ppv_vring_buf){ .addr = 0x1000 * (k + 1),
+						  .len = len };
+	return ppv_vring_add(&r->vr, bufs, out, in, token);
+}
+
+/* Device takes and returns every chain in order, writing @len. */
+static void device_echo(struct ring *r, u32 len)
+{
+	dm_pop_all(&r->dm);
+	while (r->dm.nheld)
+		dm_complete(&r->dm, 0, len);
+	dm_flush(&r->dm);
+}
+
+/* Driver takes everything used; returns how many, or -1 on a bad entry. */
+static int drain(struct ring *r)
+{
+	void *t;
+	u32 len;
+	int n = 0, ret;
+
+	while ((ret = ppv_vring_get_used(&r->vr, &t, &len)) == 1)
+		n++;
+	return ret ? -1 : n;
+}
+
+/*
+ * 1. Many add/publish/complete rounds, so the free-running avail, used and
+ * last_used indices wrap past 2^16 several times. The device returns chains
+ * in a random order; the driver must see exactly that order and the lengths
+ * the device wrote.
+ */
+static void test_wrap(unsigned int num, unsigned int rounds, bool event_idx)
+{
+	struct ring r;
+	void **tok_of = calloc(num, sizeof(void *));	/* by head index */
+	u32 *out_of = calloc(num, sizeof(u32)), *in_of = calloc(num, sizeof(u32));
+	void **want_tok = calloc(num, sizeof(void *));
+	u32 *want_len = calloc(num, sizeof(u32));
+	unsigned long serial = 0;
+	unsigned int round;
+
+	if (!tok_of || !out_of || !in_of || !want_tok || !want_len)
+		abort();
+	rnd_seed(num);
+	ring_setup(&r, num, event_idx);
+	for (round = 0; round < rounds; round++) {
+		unsigned int want = 1 + rnd(num), added = 0, used = 0, k;
+
+		/* chains of 1..3 buffers, readable and writable mixed */
+		while (added < want) {
+			unsigned int n = 1 + rnd(3), out = rnd(n + 1);
+			u32 len = 100 + rnd(1000);
+			u16 h;
+
+			if (n > r.vr.num_free)
+				break;
+			if (!CHECK(add_chain(&r, out, n - out, len,
+					     tok(serial)) == 0))
+				goto out;
+			h = last_head(&r);
+			tok_of[h] = tok(serial++);
+			out_of[h] = out * len;
+			in_of[h] = (n - out) * len;
+			added++;
+		}
+		ppv_vring_publish(&r.vr);
+		/* the device asked to hear of anything past what it took */
+		if (event_idx && !CHECK(ppv_vring_kick_prepare(&r.vr)))
+			goto out;
+
+		if (!CHECK(dm_pop_all(&r.dm) == added))
+			goto out;
+		/* as QEMU does: notify me of anything past what I took */
+		dm_set_avail_event(&r.dm, r.dm.last_avail);
+		while (r.dm.nheld) {
+			unsigned int i = rnd(r.dm.nheld);
+			struct dm_chain *c = &r.dm.held[i];
+			u32 len = rnd(c->in_len + 1);
+
+			/* the device sees what was posted, readable or not */
+			if (!CHECK(c->out_len == out_of[c->head]) ||
+			    !CHECK(c->in_len == in_of[c->head]))
+				goto out;
+
+			want_tok[used] = tok_of[r.dm.held[i].head];
+			want_len[used++] = len;
+			dm_complete(&r.dm, i, len);
+		}
+		dm_flush(&r.dm);
+
+		for (k = 0; k < used; k++) {
+			void *t = NULL;
+			u32 len = ~0u;
+
+			if (!CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1) ||
+			    !CHECK(t == want_tok[k]) || !CHECK(len == want_len[k]))
+				goto out;
+		}
+		if (!CHECK(drain(&r) == 0) || !CHECK(r.vr.num_free == num) ||
+		    !CHECK(r.dm.errors == 0))
+			goto out;
+	}
+	/* the indices really went round: more chains than 2^16 */
+	CHECK(serial > 65536);
+	CHECK(r.vr.last_used == (u16)serial);
+	CHECK(r.vr.avail_idx == (u16)serial);
+out:
+	tap_result("wrap-around: ring of %u%s, %u rounds, %lu chains, device order kept",
+		   num, event_idx ? " (event idx)" : "", rounds, serial);
+	ring_free(&r);
+	free(tok_of);
+	free(out_of);
+	free(in_of);
+	free(want_tok);
+	free(want_len);
+}
+
+/*
+ * 2. Kick decisions. With event index the driver must kick exactly when the
+ * device's avail_event lies in [old, new), the entries published since the
+ * last decision; computed here as an offset from old, independently of
+ * vring_need_event().
+ */
+static void test_kick_event_idx(void)
+{
+	unsigned int it, kicks = 0, quiet = 0;
+	unsigned long total = 0;
+	u16 old = 0, pub = 0;
+	struct ring r;
+
+	rnd_seed(2);
+	ring_setup(&r, 256, true);
+	for (it = 0; it < 40000; it++) {
+		unsigned int b = rnd(9), k;
+		u16 ev, span;
+		bool want;
+
+		for (k = 0; k < b; k++)
+			add_chain(&r, 1, 0, 64, tok(k));
+		ppv_vring_publish(&r.vr);
+		pub += b;
+		total += b;
+		span = pub - old;
+		switch (rnd(4)) {
+		case 0:		/* in the window, when there is one */
+			ev = old + (span ? rnd(span) : 0);
+			break;
+		case 1:		/* behind it */
+			ev = old - 1 - rnd(1000);
+			break;
+		case 2:		/* ahead of it */
+			ev = pub + rnd(1000);
+			break;
+		default:
+			ev = rnd(65536);
+		}
+		dm_set_avail_event(&r.dm, ev);
+		want = (u16)(ev - old) < span;
+		if (!CHECK(ppv_vring_kick_prepare(&r.vr) == want)) {
+			tap_diag("old %u new %u avail_event %u", old, pub, ev);
+			break;
+		}
+		kicks += want;
+		quiet += !want;
+		old = pub;
+		device_echo(&r, 0);
+		if (!CHECK(drain(&r) == (int)b))
+			break;
+	}
+	/* both answers were exercised, and the index wrapped */
+	CHECK(kicks > 1000 && quiet > 1000);
+	CHECK(total > 65536);
+	tap_result("kick with event idx = avail_event in published window (%u kicks, %u not, %lu chains)",
+		   kicks, quiet, total);
+	ring_free(&r);
+}
+
+static void test_kick_edges(void)
+{
+	struct ring r;
+
+	ring_setup(&r, 16, true);
+	/* the device took nothing yet and asks to hear of entry 0 */
+	dm_set_avail_event(&r.dm, 0);
+	add_chain(&r, 1, 0, 64, tok(0));
+	add_chain(&r, 1, 0, 64, tok(1));
+	ppv_vring_publish(&r.vr);
+	CHECK(ppv_vring_kick_prepare(&r.vr));		/* window [0, 2) */
+	/* it has not run since: a third entry needs no second kick */
+	add_chain(&r, 1, 0, 64, tok(2));
+	ppv_vring_publish(&r.vr);
+	CHECK(!ppv_vring_kick_prepare(&r.vr));		/* window [2, 3) */
+	/* nothing new: never a kick, wherever avail_event is */
+	dm_set_avail_event(&r.dm, 3);
+	CHECK(!ppv_vring_kick_prepare(&r.vr));
+	/* window [3, 5): 5 is one past it, 2 one before it */
+	add_chain(&r, 1, 0, 64, tok(3));
+	add_chain(&r, 1, 0, 64, tok(4));
+	ppv_vring_publish(&r.vr);
+	dm_set_avail_event(&r.dm, 5);
+	CHECK(!ppv_vring_kick_prepare(&r.vr));
+	add_chain(&r, 1, 0, 64, tok(5));
+	ppv_vring_publish(&r.vr);
+	dm_set_avail_event(&r.dm, 4);			/* window [5, 6) */
+	CHECK(!ppv_vring_kick_prepare(&r.vr));
+	add_chain(&r, 1, 0, 64, tok(6));
+	ppv_vring_publish(&r.vr);
+	dm_set_avail_event(&r.dm, 6);			/* window [6, 7) */
+	CHECK(ppv_vring_kick_prepare(&r.vr));
+	/* event index ignores NO_NOTIFY (the device must not set it anyway) */
+	dm_set_no_notify(&r.dm, true);
+	add_chain(&r, 1, 0, 64, tok(7));
+	ppv_vring_publish(&r.vr);
+	dm_set_avail_event(&r.dm, 7);
+	CHECK(ppv_vring_kick_prepare(&r.vr));
+	tap_result("kick with event idx: edges of the window, none without new entries");
+	ring_free(&r);
+
+	ring_setup(&r, 16, false);
+	add_chain(&r, 1, 0, 64, tok(0));
+	ppv_vring_publish(&r.vr);
+	CHECK(ppv_vring_kick_prepare(&r.vr));
+	dm_set_no_notify(&r.dm, true);
+	add_chain(&r, 1, 0, 64, tok(1));
+	ppv_vring_publish(&r.vr);
+	CHECK(!ppv_vring_kick_prepare(&r.vr));
+	/* avail_event means nothing without event index */
+	dm_set_avail_event(&r.dm, 1);
+	CHECK(!ppv_vring_kick_prepare(&r.vr));
+	dm_set_no_notify(&r.dm, false);
+	add_chain(&r, 1, 0, 64, tok(2));
+	ppv_vring_publish(&r.vr);
+	CHECK(ppv_vring_kick_prepare(&r.vr));
+	tap_result("kick without event idx: VRING_USED_F_NO_NOTIFY suppresses it");
+	ring_free(&r);
+}
+
+/* 3. Interrupt suppression, as the device sees it. */
+static void test_irq_flags(void)
+{
+	struct ring r;
+
+	ring_setup(&r, 8, false);
+	add_chain(&r, 0, 1, 64, tok(0));
+	ppv_vring_publish(&r.vr);
+	dm_pop_all(&r.dm);
+	dm_complete(&r.dm, 0, 10);
+	CHECK(dm_flush(&r.dm));				/* enabled by default */
+	CHECK(drain(&r) == 1);
+
+	ppv_vring_disable_cb(&r.vr);
+	CHECK(dm_avail_flags(&r.dm) == VRING_AVAIL_F_NO_INTERRUPT);
+	add_chain(&r, 0, 1, 64, tok(1));
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 10);
+	CHECK(r.dm.irqs == 1);				/* suppressed */
+	CHECK(ppv_vring_has_used(&r.vr));
+	/* an entry is waiting: the caller must poll again */
+	CHECK(ppv_vring_enable_cb(&r.vr));
+	CHECK(dm_avail_flags(&r.dm) == 0);
+	CHECK(drain(&r) == 1);
+	CHECK(!ppv_vring_enable_cb(&r.vr));
+	add_chain(&r, 0, 1, 64, tok(2));
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 10);
+	CHECK(r.dm.irqs == 2);
+	CHECK(drain(&r) == 1);
+	CHECK(r.dm.errors == 0);
+	tap_result("interrupts without event idx: VRING_AVAIL_F_NO_INTERRUPT, enable_cb sees pending");
+	ring_free(&r);
+}
+
+static void test_irq_event_idx(void)
+{
+	struct ring r;
+	int i;
+
+	ring_setup(&r, 8, true);
+	for (i = 0; i < 3; i++)
+		add_chain(&r, 0, 1, 64, tok(i));
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 10);
+	CHECK(drain(&r) == 3);
+
+	/* with event index the driver must leave avail->flags 0 (2.7.7.2) */
+	ppv_vring_disable_cb(&r.vr);
+	CHECK(dm_avail_flags(&r.dm) == 0);
+	CHECK(!ppv_vring_enable_cb(&r.vr));
+	CHECK(dm_used_event(&r.dm) == 3);		/* = last_used */
+	CHECK(dm_avail_flags(&r.dm) == 0);
+	r.dm.irqs = 0;
+
+	/* the next used entry interrupts, the one after it does not */
+	add_chain(&r, 0, 1, 64, tok(3));
+	add_chain(&r, 0, 1, 64, tok(4));
+	ppv_vring_publish(&r.vr);
+	dm_pop_all(&r.dm);
+	dm_complete(&r.dm, 0, 10);
+	CHECK(dm_flush(&r.dm));
+	dm_complete(&r.dm, 0, 10);
+	CHECK(!dm_flush(&r.dm));
+	CHECK(drain(&r) == 2);
+
+	/* disabled: used_event stays behind, the device stays quiet */
+	ppv_vring_disable_cb(&r.vr);
+	CHECK(dm_used_event(&r.dm) == 3);
+	add_chain(&r, 0, 1, 64, tok(5));
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 10);
+	CHECK(r.dm.irqs == 1);
+	/* re-enabled with an entry waiting: poll again */
+	CHECK(ppv_vring_enable_cb(&r.vr));
+	CHECK(dm_used_event(&r.dm) == 5);
+	CHECK(drain(&r) == 1);
+	CHECK(!ppv_vring_enable_cb(&r.vr));
+	CHECK(dm_used_event(&r.dm) == 6);
+	/* two entries in one flush: one interrupt */
+	add_chain(&r, 0, 1, 64, tok(6));
+	add_chain(&r, 0, 1, 64, tok(7));
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 10);
+	CHECK(r.dm.irqs == 2);
+	CHECK(drain(&r) == 2);
+	CHECK(r.dm.errors == 0);
+	tap_result("interrupts with event idx: used_event = last_used, flags 0, enable_cb sees pending");
+	ring_free(&r);
+}
+
+/*
+ * Walk every chain in flight through the descriptor table, as the device
+ * would: no index in two chains, and together they are what num_free misses.
+ */
+static bool chains_disjoint(struct ring *r, void **tok_of, u8 *seen)
+{
+	unsigned int h, used = 0;
+
+	memset(seen, 0, r->num);
+	for (h = 0; h < r->num; h++) {
+		u16 i = h, flags;
+
+		if (!tok_of[h])
+			continue;
+		do {
+			if (!CHECK(i < r->num && !seen[i]))
+				return false;
+			seen[i] = 1;
+			used++;
+			flags = le16_to_cpu(r->vr.desc[i].flags);
+			i = le16_to_cpu(r->vr.desc[i].next);
+		} while ((flags & VRING_DESC_F_NEXT) && used <= r->num);
+	}
+	return CHECK(used == r->num - r->vr.num_free);
+}
+
+/*
+ * 4. Random adds (1..5 buffers, out/in mixed) against a device that takes
+ * chains when it likes and returns them in random order. The shadow model
+ * here knows which tokens are in flight and how many descriptors they hold.
+ */
+static void test_random(unsigned int num, unsigned int seed)
+{
+	void **tok_of = calloc(num, sizeof(void *));	/* by head, in flight */
+	u8 *ndesc_of = calloc(num, 1), *seen = calloc(num, 1);
+	unsigned long serial = 0, steps, completed = 0;
+	unsigned int desc_busy = 0;	/* descriptors in chains in flight */
+	unsigned int h, detached = 0;
+	struct ring r;
+	void *t;
+
+	if (!tok_of || !ndesc_of || !seen)
+		abort();
+	rnd_seed(seed);
+	ring_setup(&r, num, seed & 1);
+	for (steps = 0; steps < 50000; steps++) {
+		unsigned int n = 1 + rnd(MAX_CHAIN), out = rnd(n + 1);
+		int ret;
+		u32 len;
+
+		switch (rnd(6)) {
+		case 0: case 1:
+			ret = add_chain(&r, out, n - out, 1 + rnd(2000),
+					tok(serial));
+			if (n > num - desc_busy) {
+				CHECK(ret == -ENOSPC);
+				break;
+			}
+			if (!CHECK(ret == 0))
+				goto out;
+			h = last_head(&r);
+			if (!CHECK(!tok_of[h]))
+				goto out;
+			tok_of[h] = tok(serial++);
+			ndesc_of[h] = n;
+			desc_busy += n;
+			break;
+		case 2:
+			ppv_vring_publish(&r.vr);
+			break;
+		case 3:
+			dm_pop_all(&r.dm);
+			break;
+		case 4:
+			if (r.dm.nheld) {
+				unsigned int i = rnd(r.dm.nheld);
+
+				dm_complete(&r.dm, i, rnd(r.dm.held[i].in_len + 1));
+			}
+			if (rnd(2))
+				dm_flush(&r.dm);
+			break;
+		default:
+			while ((ret = ppv_vring_get_used(&r.vr, &t, &len)) == 1) {
+				for (h = 0; h < num && tok_of[h] != t; h++)
+					;
+				if (!CHECK(h < num))
+					goto out;
+				tok_of[h] = NULL;
+				desc_busy -= ndesc_of[h];
+				completed++;
+			}
+			if (!CHECK(ret == 0))
+				goto out;
+		}
+		if (!CHECK(r.vr.num_free == num - desc_busy) ||
+		    !chains_disjoint(&r, tok_of, seen) || !CHECK(!r.dm.errors))
+			goto out;
+	}
+
+	/* device reset: every chain still posted comes back exactly once */
+	while ((t = ppv_vring_detach_unused(&r.vr))) {
+		for (h = 0; h < num && tok_of[h] != t; h++)
+			;
+		if (!CHECK(h < num))
+			break;
+		tok_of[h] = NULL;
+		desc_busy -= ndesc_of[h];
+		detached++;
+	}
+	for (h = 0; h < num; h++)
+		CHECK(!tok_of[h]);
+	CHECK(desc_busy == 0);
+	CHECK(r.vr.num_free == num);
+out:
+	tap_result("random add/complete, ring of %u, seed %u: %lu added, %lu completed, %u detached, free list intact",
+		   num, seed, serial, completed, detached);
+	ring_free(&r);
+	free(tok_of);
+	free(ndesc_of);
+	free(seen);
+}
+
+/* One good round trip (one descriptor, fits any ring): the ring works. */
+static bool still_works(struct ring *r)
+{
+	void *t = NULL;
+	u32 len = 0;
+
+	if (add_chain(r, 0, 1, 100, tok(99)))
+		return false;
+	ppv_vring_publish(&r->vr);
+	device_echo(r, 42);
+	return ppv_vring_get_used(&r->vr, &t, &len) == 1 && t == tok(99) &&
+	       len == 42 && r->vr.num_free == r->num;
+}
+
+/* Publish @n chains the device takes and will answer with lies. */
+static void publish_victims(struct ring *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		CHECK(add_chain(r, 0, 1, 100, tok(60 + i)) == 0);
+	ppv_vring_publish(&r->vr);
+	dm_pop_all(&r->dm);
+}
+
+/* Take every chain in flight back, as after a reset; the device forgets. */
+static int reclaim_victims(struct ring *r)
+{
+	int n = 0;
+
+	while (ppv_vring_detach_unused(&r->vr))
+		n++;
+	r->dm.nheld = 0;
+	return n;
+}
+
+/* 5. A device that lies in the used ring. */
+static void test_malicious(void)
+{
+	struct ring r;
+	void *t;
+	u32 len;
+	u16 head, mid;
+	int i;
+
+	/*
+	 * A lying used entry takes the place of a chain the device was given
+	 * (the driver refuses more used entries than it published), so each
+	 * case publishes victims for the lies and takes them back afterwards
+	 * as the driver does after a reset.
+	 */
+	ring_setup(&r, 8, false);
+	publish_victims(&r, 2);
+	dm_push_raw(&r.dm, 8, 0);
+	dm_push_raw(&r.dm, 0xffffffff, 0);
+	dm_flush(&r.dm);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ERANGE);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ERANGE);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 0);
+	CHECK(reclaim_victims(&r) == 2);
+	CHECK(still_works(&r));
+	tap_result("malicious device: used id >= num is -ERANGE and skipped");
+
+	/* chain of three: heads at free_head, the middle one is not a head */
+	CHECK(add_chain(&r, 1, 2, 100, tok(1)) == 0);
+	ppv_vring_publish(&r.vr);
+	dm_pop_all(&r.dm);
+	head = r.dm.held[0].head;
+	mid = le16_to_cpu(r.vr.desc[head].next);
+	publish_victims(&r, 3);		/* one for each lie below */
+	dm_push_raw(&r.dm, mid, 0);
+	dm_flush(&r.dm);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
+	CHECK(r.vr.num_free == 8 - 3 - 3);
+	dm_complete(&r.dm, 0, 200);
+	dm_flush(&r.dm);
+	t = NULL;
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1 && t == tok(1) &&
+	      len == 200);
+	CHECK(r.vr.num_free == 8 - 3);
+	/* the same id again: no longer in flight */
+	dm_push_raw(&r.dm, head, 0);
+	dm_flush(&r.dm);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
+	/* an id heading nothing in flight */
+	for (i = 0; i < 8 && (r.vr.slot[i].token || i == head); i++)
+		;
+	dm_push_raw(&r.dm, i, 0);
+	dm_flush(&r.dm);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
+	CHECK(reclaim_victims(&r) == 3);
+	CHECK(still_works(&r));
+	tap_result("malicious device: used id not heading a chain in flight is -ENOENT");
+
+	/* 2 writable buffers of 100: 201 bytes is one too many */
+	CHECK(add_chain(&r, 1, 2, 100, tok(2)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 201);
+	t = NULL;
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EMSGSIZE);
+	CHECK(t == tok(2) && len == 201);
+	CHECK(r.vr.num_free == 8);
+	/* a transmit chain has nothing writable */
+	CHECK(add_chain(&r, 2, 0, 100, tok(3)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 1);
+	t = NULL;
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EMSGSIZE && t == tok(3));
+	CHECK(r.vr.num_free == 8);
+	CHECK(still_works(&r));
+	tap_result("malicious device: used len > writable bytes is -EMSGSIZE, token returned");
+
+	/* one chain more used than published: stale entries are never read */
+	CHECK(add_chain(&r, 0, 1, 100, tok(6)) == 0);
+	CHECK(add_chain(&r, 0, 1, 100, tok(7)) == 0);
+	ppv_vring_publish(&r.vr);
+	CHECK(add_chain(&r, 0, 1, 100, tok(8)) == 0);	/* added, not published */
+	dm_set_used_idx(&r.dm, r.vr.last_used + 3);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(r.vr.broken);
+	for (i = 0; i < 3; i++)
+		CHECK(ppv_vring_detach_unused(&r.vr) != NULL);
+	CHECK(!ppv_vring_detach_unused(&r.vr));
+	CHECK(r.vr.num_free == 8);
+	tap_result("malicious device: used->idx past the published avail idx is -EIO");
+	ring_free(&r);
+
+	ring_setup(&r, 8, false);
+	CHECK(add_chain(&r, 0, 1, 100, tok(4)) == 0);
+	ppv_vring_publish(&r.vr);
+	dm_set_used_idx(&r.dm, r.vr.last_used + 9);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(r.vr.broken);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(!ppv_vring_has_used(&r.vr));
+	/* broken for good, even when the index looks sane again */
+	dm_set_used_idx(&r.dm, r.vr.last_used + 1);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(!ppv_vring_has_used(&r.vr));
+	CHECK(!ppv_vring_enable_cb(&r.vr));
+	CHECK(add_chain(&r, 0, 1, 100, tok(5)) == -ENOSPC);
+	/* after reset the posted buffer is still recovered */
+	CHECK(ppv_vring_detach_unused(&r.vr) == tok(4));
+	CHECK(!ppv_vring_detach_unused(&r.vr));
+	CHECK(r.vr.num_free == 8);
+	ring_free(&r);
+
+	ring_setup(&r, 8, false);
+	CHECK(still_works(&r));
+	dm_set_used_idx(&r.dm, r.vr.last_used - 1);	/* backwards */
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(r.vr.broken);
+	tap_result("malicious device: used->idx > num ahead (or backwards) is -EIO, ring broken");
+	ring_free(&r);
+}
+
+/* 6. Ring sizes */
+static void test_init(void)
+{
+	static const unsigned int bad[] = { 0, 3, 6, 100, 255, 32767, 32769,
+					    65536, 1u << 31 };
+	static const unsigned int good[] = { 1, 2, 4, 256, 32768 };
+	struct ppv_vring vr;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (!CHECK(ppv_vring_init(&vr, bad[i], NULL, NULL, false) ==
+			   -EINVAL))
+			tap_diag("num %u accepted", bad[i]);
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		struct ring r;
+
+		ring_setup(&r, good[i], i & 1);
+		CHECK(r.vr.num_free == good[i]);
+		CHECK(still_works(&r));
+		CHECK(r.dm.errors == 0);
+		ring_free(&r);
+	}
+	tap_result("ppv_vring_init rejects 0, non-powers of two and > 32768");
+}
+
+/* 7. Adds that cannot be done leave the ring as it was. */
+static void test_enospc(void)
+{
+	struct ppv_vring_buf bufs[9] = { { 0x1000, 100 } };
+	u16 free_head, avail_idx;
+	struct ring r;
+
+	ring_setup(&r, 8, false);
+	CHECK(add_chain(&r, 2, 1, 100, tok(0)) == 0);
+	free_head = r.vr.free_head;
+	avail_idx = r.vr.avail_idx;
+	CHECK(ppv_vring_add(&r.vr, bufs, 3, 3, tok(1)) == -ENOSPC);
+	CHECK(ppv_vring_add(&r.vr, bufs, 9, 0, tok(1)) == -ENOSPC);
+	CHECK(ppv_vring_add(&r.vr, bufs, 1, 1, NULL) == -ENOSPC);
+	CHECK(ppv_vring_add(&r.vr, bufs, 0, 0, tok(1)) == -ENOSPC);
+	CHECK(r.vr.num_free == 5 && r.vr.free_head == free_head &&
+	      r.vr.avail_idx == avail_idx);
+	/* exactly the free count fits */
+	CHECK(ppv_vring_add(&r.vr, bufs, 5, 0, tok(1)) == 0);
+	CHECK(r.vr.num_free == 0);
+	CHECK(ppv_vring_add(&r.vr, bufs, 1, 0, tok(2)) == -ENOSPC);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 0);
+	CHECK(drain(&r) == 2);
+	CHECK(r.vr.num_free == 8 && r.dm.errors == 0);
+	tap_result("-ENOSPC: chain longer than free descriptors, NULL token, no buffers");
+	ring_free(&r);
+}
+
+void test_vring(void)
+{
+	test_wrap(4, 70000, false);
+	test_wrap(4, 70000, true);
+	test_wrap(256, 70000, true);
+	test_kick_event_idx();
+	test_kick_edges();
+	test_irq_flags();
+	test_irq_event_idx();
+	test_random(8, 1);
+	test_random(8, 2);
+	test_random(64, 3);
+	test_random(64, 4);
+	test_malicious();
+	test_init();
+	test_enospc();
+}

@@ -1,0 +1,87 @@
+# Every error path of probe and open, run for real through ppvnet's fault
+# points (debug kernel: CONFIG_FAULT_INJECTION_DEBUG_FS). For each site and
+# k = 1, 2, ...: fail the k-th call of that site once (space and
+# times = 1); the step must fail with a dmesg line, unwind, leave nothing
+# behind, and the next attempt without injection must work. The walk of a
+# site ends at the first k whose fault was never reached.
+FI=/sys/kernel/debug/ppvnet
+[ -d /sys/kernel/debug/ppvnet ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ "$DRIVER" != ppvnet ] || [ ! -d $FI ]; then
+	skip "fault injection walk" "no $FI (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS)"
+	return 0 2>/dev/null || exit 0
+fi
+fi_arm() {	# site k: fail the k-th call once
+	echo 0 >"$FI/$1/verbose"
+	echo 100 >"$FI/$1/probability"
+	echo 1 >"$FI/$1/interval"
+	# should_fail() skips calls while space > size (1): space s >= 2
+	# lets s - 1 calls through, so the k-th call needs k (0 for the first)
+	if [ "$2" = 1 ]; then echo 0; else echo "$2"; fi >"$FI/$1/space"
+	echo 1 >"$FI/$1/times"
+}
+fi_hit() { [ "$(cat "$FI/$1/times")" = 0 ]; }	# was the fault injected?
+fi_off() { echo 0 >"$FI/$1/probability"; echo 0 >"$FI/$1/times"; }
+slabs() { cat /sys/kernel/slab/ppvnet_tx/objects 2>/dev/null | awk '{ print $1 + 0 }'; }
+
+# probe: unbind, arm, bind; the device must come back after a clean bind
+ip link set "$IF" down 2>/dev/null
+for site in fail_probe_alloc fail_vectors; do
+	k=1 runs=0 bad=
+	while [ $k -le 20 ]; do
+		echo "$PCI" >/sys/bus/pci/drivers/ppvnet/unbind
+		dmesg_mark
+		fi_arm $site $k
+		echo "$PCI" >/sys/bus/pci/drivers/ppvnet/bind 2>/dev/null
+		hit=0; fi_hit $site && hit=1
+		fi_off $site
+		if [ $hit = 0 ]; then break; fi
+		runs=$((runs + 1))
+		if [ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ]; then
+			# an injected MSI-X failure falls back to INTx: bound, but INTx
+			dmesg_new | grep -q "using INTx" || { bad="$bad k=$k:bound-without-fallback"; }
+		else
+			dmesg_new | grep -qE "ppvnet.*(cannot|neither|no usable)" || bad="$bad k=$k:no-dmesg-line"
+		fi
+		k=$((k + 1))
+	done
+	[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] && echo "$PCI" >/sys/bus/pci/drivers/ppvnet/unbind
+	if [ $site = fail_vectors ]; then
+		# MSI-X and then the INTx fallback: probe itself must fail
+		dmesg_mark
+		fi_arm $site 1; echo 2 >"$FI/$site/times"
+		echo "$PCI" >/sys/bus/pci/drivers/ppvnet/bind 2>/dev/null
+		fi_off $site
+		[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] && bad="$bad both:bound"
+		dmesg_new | grep -q "neither" || bad="$bad both:no-dmesg-line"
+		runs=$((runs + 1))
+	fi
+	echo "$PCI" >/sys/bus/pci/drivers/ppvnet/bind
+	wait_if
+	if [ -z "$bad" ] && [ $runs -gt 0 ]; then ok "probe: $site failed at each of its $runs calls, unwound, rebinds"; else notok "probe: $site walk ($runs calls)" "$bad"; fi
+done
+
+# open: arm, ip link set up must fail with a message, then up must work
+for site in fail_ring fail_pool fail_irq; do
+	k=1 runs=0 bad=
+	ip link set "$IF" down
+	while [ $k -le 40 ]; do
+		dmesg_mark
+		fi_arm $site $k
+		ip link set "$IF" up 2>/dev/null; rc=$?
+		hit=0; fi_hit $site && hit=1
+		fi_off $site
+		if [ $hit = 0 ]; then ip link set "$IF" down; break; fi
+		runs=$((runs + 1))
+		[ $rc != 0 ] || bad="$bad k=$k:up-succeeded"
+		dmesg_new | grep -qE "ppvnet|$IF" || bad="$bad k=$k:no-dmesg-line"
+		[ "$(slabs)" = 0 ] || bad="$bad k=$k:tx-objects-left"
+		ip link set "$IF" up || bad="$bad k=$k:next-up-failed"
+		wait_carrier 1 || bad="$bad k=$k:no-carrier"
+		ping -q -c 1 -W 2 "$HOST_IP" >/dev/null 2>&1 || bad="$bad k=$k:no-ping"
+		ip link set "$IF" down
+		k=$((k + 1))
+	done
+	if [ -z "$bad" ] && [ $runs -gt 0 ]; then ok "open: $site failed at each of its $runs calls, unwound, next up works"; else notok "open: $site walk ($runs calls)" "$bad"; fi
+done
+net_up
+check "ping after the fault walk" ping -q -c 3 -i 0.1 -W 2 "$HOST_IP"

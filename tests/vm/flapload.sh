@@ -1,0 +1,21 @@
+# PPV_FLAPS (default 1000) link flaps through the QEMU monitor while iperf3
+# runs both ways: the carrier follows every flap, and afterwards the link
+# passes traffic with nothing lost.
+n=${PPV_FLAPS:-1000}
+net_up
+iperf3 -c "$HOST_IP" -p 5201 -t 3600 >/tmp/iperf-a.out 2>&1 & pa=$!
+iperf3 -c "$HOST_IP" -p 5202 -t 3600 -R >/tmp/iperf-b.out 2>&1 & pb=$!
+sleep 1
+failed=0 i=0 why=
+while [ $i -lt "$n" ]; do
+	i=$((i + 1))
+	r=$(host link down)
+	wait_carrier 0 || { why="flap $i: carrier still up after link down ($r)"; failed=1; break; }
+	r=$(host link up)
+	wait_carrier 1 || { why="flap $i: carrier still down after link up ($r)"; failed=1; break; }
+done
+kill $pa $pb 2>/dev/null; wait $pa $pb 2>/dev/null
+if [ $failed = 0 ]; then ok "carrier followed $n link flaps during iperf3 both ways"; else notok "carrier followed $n link flaps during iperf3 both ways" "$why"; fi
+check "ping after the flaps" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
+v=$(iperf_mbps -t 2)
+expect "iperf3 after the flaps ($v Mbit/s)" "$(echo "$v" | awk '{ print ($1 > 0) }')" -eq 1

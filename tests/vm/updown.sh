@@ -1,0 +1,21 @@
+# PPV_UPDOWN (default 200) cycles of ip link set down / up while iperf3 runs
+# both ways: every up brings the device up from scratch (rings, pools,
+# IRQs), every down frees it all, with packets in flight.
+n=${PPV_UPDOWN:-200}
+net_up
+iperf3 -c "$HOST_IP" -p 5201 -t 3600 >/tmp/iperf-a.out 2>&1 & pa=$!
+iperf3 -c "$HOST_IP" -p 5202 -t 3600 -R >/tmp/iperf-b.out 2>&1 & pb=$!
+sleep 1
+failed=0 i=0 why=
+while [ $i -lt "$n" ]; do
+	i=$((i + 1))
+	ip link set "$IF" down || { why="down $i failed"; failed=1; break; }
+	ip link set "$IF" up || { why="up $i failed"; failed=1; break; }
+	wait_carrier 1 || { why="no carrier after up $i"; failed=1; break; }
+	sleep 0.1
+done
+kill $pa $pb 2>/dev/null; wait $pa $pb 2>/dev/null
+if [ $failed = 0 ]; then ok "$n down/up cycles during iperf3 both ways"; else notok "$n down/up cycles during iperf3 both ways" "$why"; fi
+# addresses survive down/up; routes may not
+net_up
+check "ping after the down/up cycles" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
