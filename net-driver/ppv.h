@@ -10,6 +10,7 @@
 #ifndef _PPV_H
 #define _PPV_H
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
@@ -25,13 +26,15 @@
 #define PPV_HDR_LEN	12
 
 /*
- * RX buffers are whole pages from the page pool: the device writes the
- * header and the frame after PPV_RX_HEADROOM, and the skb is built over the
- * page, so the tail keeps room for skb_shared_info.
+ * RX buffers are carved from page pool pages (ppv_rx_truesize()): the
+ * device writes the header and the frame after PPV_RX_HEADROOM, and the skb
+ * is built over the buffer, so its tail keeps room for skb_shared_info.
+ * Without mergeable buffers a frame must fit one page.
  */
 #define PPV_RX_HEADROOM	NET_SKB_PAD
-#define PPV_RX_BUF_LEN	(PAGE_SIZE - PPV_RX_HEADROOM - \
-			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
+#define PPV_MAX_MTU	(PAGE_SIZE - PPV_RX_HEADROOM - \
+			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) - \
+			 PPV_HDR_LEN - VLAN_ETH_HLEN)
 
 /* Descriptors a TX packet may take: header, linear part, frags. */
 #define PPV_TX_MAX_DESC	(MAX_SKB_FRAGS + 2)
@@ -111,6 +114,8 @@ struct ppv_qp {
 
 	struct ppv_queue rxq;
 	struct page_pool *pool;
+	unsigned int rx_truesize;	/* bytes of page per buffer */
+	unsigned int rx_buf_len;	/* bytes the device may write into one */
 	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
 
 	struct ppv_queue txq;
@@ -144,6 +149,7 @@ struct ppv_priv {
 	spinlock_t refill_lock;
 	bool refill_enabled;
 
+	bool up;			/* ppv_open() built everything */
 	unsigned int nqp;
 	struct ppv_qp *qp;
 	u64 bad_config;			/* config reads that never settled */
@@ -177,6 +183,7 @@ void ppv_rx_close(struct ppv_qp *qp);
 int ppv_rx_poll(struct ppv_qp *qp, int budget);
 void ppv_rx_refill_work(struct work_struct *work);
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp);
+unsigned int ppv_rx_truesize(unsigned int mtu);
 
 /* ppv_tx.c */
 int ppv_tx_cache_create(void);

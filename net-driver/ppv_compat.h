@@ -10,6 +10,8 @@
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #include <net/page_pool/helpers.h>
+/* 6.6+: every pool hands out fragments */
+#define PP_FLAG_PAGE_FRAG	0
 /* 6.6+: a pool tied to its NAPI recycles directly from skb frees there. */
 static inline void ppv_pp_set_napi(struct page_pool_params *pp,
 				   struct napi_struct *napi,

@@ -284,6 +284,7 @@ static int ppv_open(struct net_device *dev)
 		local_bh_enable();
 	}
 	ppv_update_carrier(priv);
+	priv->up = true;
 	netif_tx_start_all_queues(dev);
 	return 0;
 
@@ -301,6 +302,10 @@ static int ppv_stop(struct net_device *dev)
 	struct ppv_priv *priv = netdev_priv(dev);
 	unsigned int i;
 
+	/* a failed reopen in ppv_change_mtu() left nothing to stop */
+	if (!priv->up)
+		return 0;
+	priv->up = false;
 	netif_tx_disable(dev);
 	/* no refill work may start after this; the running one finishes */
 	ppv_refill_enable(priv, false);
@@ -318,11 +323,35 @@ static int ppv_stop(struct net_device *dev)
 	return 0;
 }
 
+/*
+ * RX buffers are sized for the MTU (two per page up to ~1.7 KB frames), so a
+ * running interface is rebuilt with the new size.
+ */
+static int ppv_change_mtu(struct net_device *dev, int mtu)
+{
+	int old = dev->mtu, err;
+
+	if (!netif_running(dev)) {
+		dev->mtu = mtu;
+		return 0;
+	}
+	ppv_stop(dev);
+	dev->mtu = mtu;
+	err = ppv_open(dev);
+	if (err) {
+		dev->mtu = old;
+		netdev_err(dev, "cannot restart with MTU %d (%d): set the link down and up to retry\n",
+			   mtu, err);
+	}
+	return err;
+}
+
 static const struct net_device_ops ppv_netdev_ops = {
 	.ndo_open		= ppv_open,
 	.ndo_stop		= ppv_stop,
 	.ndo_start_xmit		= ppv_start_xmit,
 	.ndo_get_stats64	= ppv_get_stats64,
+	.ndo_change_mtu		= ppv_change_mtu,
 	.ndo_set_mac_address	= eth_mac_addr,
 	.ndo_validate_addr	= eth_validate_addr,
 };
@@ -432,7 +461,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev->ethtool_ops = &ppv_ethtool_ops;
 	dev->min_mtu = ETH_MIN_MTU;
 	/* a frame must fit one page buffer: no mergeable buffers */
-	dev->max_mtu = PPV_RX_BUF_LEN - PPV_HDR_LEN - ETH_HLEN - VLAN_HLEN;
+	dev->max_mtu = PPV_MAX_MTU;
 	netif_carrier_off(dev);
 
 	err = register_netdev(dev);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ppvnet receive: one page pool per RX queue, whole pages as buffers,
+ * ppvnet receive: one page pool per RX queue, buffers carved from its pages
+ * (two per page at the default MTU, a whole page for jumbo frames),
  * refilled inside the NAPI poll with GFP_ATOMIC and published once per poll;
  * skbs are built over the page without a copy and go to GRO. When the ring
  * runs empty and atomic allocations keep failing, a delayed work refills it
  * with GFP_KERNEL so receive never stalls for good.
  */
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/skbuff.h>
 
 #include "ppv.h"
@@ -16,19 +18,30 @@
 
 #define PPV_REFILL_DELAY	(HZ / 50)
 
-static struct page *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
+/*
+ * A buffer is known by the address of its first byte: the page and the
+ * offset in it follow from that (pool pages are order-0 lowmem pages).
+ */
+static void *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
 {
 	struct page *page = NULL;
+	unsigned int offset;
 
 	if (!ppv_should_fail(PPV_FAULT_RX_PAGE))
-		page = page_pool_alloc_pages(qp->pool, gfp | __GFP_NOWARN);
-
+		page = page_pool_alloc_frag(qp->pool, &offset, qp->rx_truesize,
+					    gfp | __GFP_NOWARN);
 	if (unlikely(!page)) {
 		ppv_stat_inc(&qp->rx_stats, refill_fail);
 		return NULL;
 	}
 	ppv_stat_inc(&qp->rx_stats, pp_alloc);
-	return page;
+	return page_address(page) + offset;
+}
+
+static dma_addr_t ppv_rx_dma(void *buf, struct page **page)
+{
+	*page = virt_to_page(buf);
+	return page_pool_get_dma_addr(*page) + offset_in_page(buf);
 }
 
 /*
@@ -44,13 +57,14 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 
 	while (vr->num_free) {
 		struct ppv_vring_buf buf;
-		struct page *page = ppv_rx_alloc(qp, gfp);
+		struct page *page;
+		void *va = ppv_rx_alloc(qp, gfp);
 
-		if (!page)
+		if (!va)
 			break;
-		buf.addr = page_pool_get_dma_addr(page) + PPV_RX_HEADROOM;
-		buf.len = PPV_RX_BUF_LEN;
-		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, page))) {
+		buf.addr = ppv_rx_dma(va, &page) + PPV_RX_HEADROOM;
+		buf.len = qp->rx_buf_len;
+		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, va))) {
 			/* only a broken ring refuses a buffer that fits */
 			page_pool_recycle_direct(qp->pool, page);
 			ppv_stat_inc(&qp->rx_stats, pp_recycle);
@@ -92,19 +106,19 @@ void ppv_rx_refill_work(struct work_struct *work)
 		ppv_rx_schedule_refill(qp);
 }
 
-static void ppv_rx_drop(struct ppv_qp *qp, struct page *page)
+static void ppv_rx_drop(struct ppv_qp *qp, void *va)
 {
-	page_pool_recycle_direct(qp->pool, page);
+	page_pool_recycle_direct(qp->pool, virt_to_page(va));
 	u64_stats_update_begin(&qp->rx_stats.syncp);
 	u64_stats_inc(&qp->rx_stats.pp_recycle);
 	u64_stats_inc(&qp->rx_stats.drops);
 	u64_stats_update_end(&qp->rx_stats.syncp);
 }
 
-static void ppv_rx_one(struct ppv_qp *qp, struct page *page, u32 used_len)
+static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)
 {
 	struct net_device *dev = qp->priv->dev;
-	void *va = page_address(page);
+	struct page *page = virt_to_page(va);
 	struct sk_buff *skb;
 	u32 pkt_len;
 	int err;
@@ -112,10 +126,11 @@ static void ppv_rx_one(struct ppv_qp *qp, struct page *page, u32 used_len)
 	/* only the bytes the device wrote: page_pool syncs for the device */
 	dma_sync_single_range_for_cpu(&qp->priv->pdev->dev,
 				      page_pool_get_dma_addr(page),
-				      PPV_RX_HEADROOM, min_t(u32, used_len, PPV_RX_BUF_LEN),
+				      offset_in_page(va) + PPV_RX_HEADROOM,
+				      min_t(u32, used_len, qp->rx_buf_len),
 				      page_pool_get_dma_dir(qp->pool));
 
-	err = ppv_rx_parse(va + PPV_RX_HEADROOM, PPV_RX_BUF_LEN, used_len,
+	err = ppv_rx_parse(va + PPV_RX_HEADROOM, qp->rx_buf_len, used_len,
 			   &pkt_len);
 	if (unlikely(err)) {
 		u64_stats_update_begin(&qp->rx_stats.syncp);
@@ -126,13 +141,13 @@ static void ppv_rx_one(struct ppv_qp *qp, struct page *page, u32 used_len)
 		u64_stats_update_end(&qp->rx_stats.syncp);
 		net_dbg_ratelimited("%s: rx%u: malformed buffer from the device (len %u, err %d)\n",
 				    dev->name, qp->index, used_len, err);
-		ppv_rx_drop(qp, page);
+		ppv_rx_drop(qp, va);
 		return;
 	}
 
-	skb = napi_build_skb(va, PAGE_SIZE);
+	skb = napi_build_skb(va, qp->rx_truesize);
 	if (unlikely(!skb)) {
-		ppv_rx_drop(qp, page);
+		ppv_rx_drop(qp, va);
 		return;
 	}
 	skb_reserve(skb, PPV_RX_HEADROOM + PPV_HDR_LEN);
@@ -191,20 +206,40 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 	return done;
 }
 
+/*
+ * Bytes of page one buffer takes for @mtu: headroom, header, frame and the
+ * skb_shared_info that napi_build_skb() puts at the end. Half a page or
+ * less shares pages; more takes a whole page.
+ */
+unsigned int ppv_rx_truesize(unsigned int mtu)
+{
+	unsigned int t = SKB_DATA_ALIGN(PPV_RX_HEADROOM + PPV_HDR_LEN +
+					VLAN_ETH_HLEN + mtu) +
+			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+
+	return t <= PAGE_SIZE / 2 ? t : PAGE_SIZE;
+}
+
 /* Create the queue's page pool; the ring itself comes from ppv_queue_setup(). */
 int ppv_rx_open(struct ppv_qp *qp)
 {
 	struct ppv_priv *priv = qp->priv;
 	struct page_pool_params pp = {
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV | PP_FLAG_PAGE_FRAG,
 		.order = 0,
-		.pool_size = qp->rxq.num,
+		/* room to take back pages that sockets still hold */
+		.pool_size = clamp_t(unsigned int, 4 * qp->rxq.num, 1024, 16384),
 		.nid = dev_to_node(&priv->pdev->dev),
 		.dev = &priv->pdev->dev,
 		.dma_dir = DMA_FROM_DEVICE,
-		.offset = PPV_RX_HEADROOM,
-		.max_len = PPV_RX_BUF_LEN,
+		/* buffers sit anywhere in the page: sync all of it */
+		.offset = 0,
+		.max_len = PAGE_SIZE,
 	};
+
+	qp->rx_truesize = ppv_rx_truesize(priv->dev->mtu);
+	qp->rx_buf_len = qp->rx_truesize - PPV_RX_HEADROOM -
+			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
 
 	ppv_pp_set_napi(&pp, &qp->napi, priv->dev);
 	qp->pool = ppv_should_fail(PPV_FAULT_POOL) ? ERR_PTR(-ENOMEM) :
@@ -227,13 +262,13 @@ int ppv_rx_open(struct ppv_qp *qp)
  */
 void ppv_rx_close(struct ppv_qp *qp)
 {
-	struct page *page;
+	void *va;
 
 	if (!qp->pool)
 		return;
 	if (qp->rxq.mem) {
-		while ((page = ppv_vring_detach_unused(&qp->rxq.vr)))
-			page_pool_put_full_page(qp->pool, page, false);
+		while ((va = ppv_vring_detach_unused(&qp->rxq.vr)))
+			page_pool_put_full_page(qp->pool, virt_to_page(va), false);
 	}
 	page_pool_destroy(qp->pool);
 	qp->pool = NULL;

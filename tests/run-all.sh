@@ -59,7 +59,7 @@ vm() {
 BASIC="load link ping counters iperf_tcp unload"
 # What ppvnet passes on top: UDP counts, ethtool vs ip, link flaps from the
 # monitor, 20 load/traffic/unload cycles.
-PPV="load link ping counters iperf_tcp udp stats flap cycles unload"
+PPV="load link ping counters iperf_tcp udp stats mtu flap cycles unload"
 
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
