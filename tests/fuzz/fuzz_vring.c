@@ -21,6 +21,7 @@
  *  10 FLAGS a      used->flags = a
  *  11 COMPLETE a   an honest device: next avail entry used with len 4 * a
  *  12 RESET        device reset: detach_unused everything, init again
+ *  13 ENABLE_CB_DELAYED
  *
  * Every driver call is compared with what the model says it must do
  * (get_used's result, token and length; kick and interrupt decisions); after
@@ -207,6 +208,20 @@ static void op_get(void)
 		;
 }
 
+/* interrupt once 3/4 of the published chains in flight are used */
+static void op_enable_cb_delayed(void)
+{
+	u16 wait = (u16)(f.published - f.last_used) * 3 / 4;
+	bool ret = ppv_vring_enable_cb_delayed(&f.vr);
+
+	if (!f.event_idx) {
+		CHECK(ret == (!f.broken && used_idx() != f.last_used));
+		return;
+	}
+	CHECK(le16_to_cpu(*used_event()) == (u16)(f.last_used + wait));
+	CHECK(ret == (!f.broken && (u16)(used_idx() - f.last_used) > wait));
+}
+
 static void op_enable_cb(void)
 {
 	bool pending = !f.broken && used_idx() != f.last_used;
@@ -322,7 +337,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	ring_reset();
 
 	while (f.pos < f.size) {
-		switch (in8() % 13) {
+		switch (in8() % 14) {
 		case 0:
 			op_add();
 			break;
@@ -363,6 +378,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		case 12:
 			detach_all();
 			ring_reset();
+			break;
+		case 13:
+			op_enable_cb_delayed();
 			break;
 		}
 		check_invariants();
