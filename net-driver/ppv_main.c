@@ -31,11 +31,15 @@ static void ppv_qp_irq_disable_cb(struct ppv_qp *qp)
 	ppv_vring_disable_cb(&qp->txq.vr);
 }
 
+/*
+ * From the IRQ handlers, ppv_poll() and ppv_open(): IRQs are not always off
+ * here, so not __napi_schedule_irqoff() (lockdep caught that in open).
+ */
 static void ppv_qp_schedule(struct ppv_qp *qp)
 {
 	if (napi_schedule_prep(&qp->napi)) {
 		ppv_qp_irq_disable_cb(qp);
-		__napi_schedule_irqoff(&qp->napi);
+		__napi_schedule(&qp->napi);
 	}
 }
 
