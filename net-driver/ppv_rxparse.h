@@ -54,7 +54,7 @@ struct ppv_net_hdr {
  * header and an Ethernet header; -EINVAL when the header is malformed (flag
  * bits or a GSO type the spec does not define); -EPROTO when it is
  * well-formed but asks for something not negotiated (checksum offload, RSC,
- * GSO, more than one buffer).
+ * GSO).
  */
 static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
 			       u32 *pkt_len)
@@ -77,12 +77,12 @@ static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
 
 	/*
 	 * DATA_VALID needs no feature: the spec was corrected in 2024 to let
-	 * the device vouch for a checksum without GUEST_CSUM. num_buffers is 1
-	 * in virtio 1.x without MRG_RXBUF, but a device may leave it 0.
+	 * the device vouch for a checksum without GUEST_CSUM. num_buffers is
+	 * not read: without MRG_RXBUF QEMU leaves it unwritten (the debug
+	 * kernel's poisoned pages showed it), so it holds whatever the page did.
 	 */
 	if ((h->flags & ~PPV_NET_HDR_F_DATA_VALID) ||
-	    h->gso_type != PPV_NET_HDR_GSO_NONE ||
-	    le16_to_cpu(h->num_buffers) > 1)
+	    h->gso_type != PPV_NET_HDR_GSO_NONE)
 		return -EPROTO;
 
 	*pkt_len = used_len - PPV_NET_HDR_LEN;
