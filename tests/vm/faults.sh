@@ -21,7 +21,9 @@ fi_arm() {	# site k: fail the k-th call once
 }
 fi_hit() { [ "$(cat "$FI/$1/times")" = 0 ]; }	# was the fault injected?
 fi_off() { echo 0 >"$FI/$1/probability"; echo 0 >"$FI/$1/times"; }
-slabs() { cat /sys/kernel/slab/ppvnet_tx/objects 2>/dev/null | awk '{ print $1 + 0 }'; }
+# DMA-API debug tracks every mapping and coherent buffer: a down or unbound
+# device must have none (rings, page pool pages, TX mappings)
+dma_maps() { grep -c ppvnet /sys/kernel/debug/dma-api/dump 2>/dev/null; }
 
 # probe: unbind, arm, bind; the device must come back after a clean bind
 ip link set "$IF" down 2>/dev/null
@@ -41,6 +43,7 @@ for site in fail_probe_alloc fail_vectors; do
 			dmesg_new | grep -q "using INTx" || { bad="$bad k=$k:bound-without-fallback"; }
 		else
 			dmesg_new | grep -qE "ppvnet.*(cannot|neither|no usable)" || bad="$bad k=$k:no-dmesg-line"
+			[ "$(dma_maps)" = 0 ] || bad="$bad k=$k:dma-left"
 		fi
 		k=$((k + 1))
 	done
@@ -61,6 +64,13 @@ for site in fail_probe_alloc fail_vectors; do
 done
 
 # open: arm, ip link set up must fail with a message, then up must work
+# (the rebinds above made a new netdev: give it its address again)
+net_up
+n=$(dma_maps)
+expect "DMA-API debug sees ppvnet's rings and buffers while up ($n)" "${n:-0}" -gt 0
+ip link set "$IF" down
+sleep 1
+expect "no DMA mapping or coherent buffer left while down ($(dma_maps))" "$(dma_maps)" -eq 0
 for site in fail_ring fail_pool fail_irq; do
 	k=1 runs=0 bad=
 	ip link set "$IF" down
@@ -74,10 +84,10 @@ for site in fail_ring fail_pool fail_irq; do
 		runs=$((runs + 1))
 		[ $rc != 0 ] || bad="$bad k=$k:up-succeeded"
 		dmesg_new | grep -qE "ppvnet|$IF" || bad="$bad k=$k:no-dmesg-line"
-		[ "$(slabs)" = 0 ] || bad="$bad k=$k:tx-objects-left"
+		[ "$(dma_maps)" = 0 ] || bad="$bad k=$k:dma-left($(dma_maps))"
 		ip link set "$IF" up || bad="$bad k=$k:next-up-failed"
 		wait_carrier 1 || bad="$bad k=$k:no-carrier"
-		ping -q -c 1 -W 2 "$HOST_IP" >/dev/null 2>&1 || bad="$bad k=$k:no-ping"
+		ping -q -c 5 -i 0.3 -W 3 "$HOST_IP" >/dev/null 2>&1 || bad="$bad k=$k:no-ping"
 		ip link set "$IF" down
 		k=$((k + 1))
 	done
