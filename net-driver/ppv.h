@@ -177,6 +177,9 @@ static inline void ppv_notify(struct ppv_queue *q)
 	iowrite16(q->index, q->notify);
 }
 
+/* ppv_main.c */
+void ppv_qp_schedule(struct ppv_qp *qp);
+
 /* ppv_rx.c */
 int ppv_rx_open(struct ppv_qp *qp);
 void ppv_rx_close(struct ppv_qp *qp);

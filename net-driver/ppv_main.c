@@ -35,7 +35,7 @@ static void ppv_qp_irq_disable_cb(struct ppv_qp *qp)
  * From the IRQ handlers, ppv_poll() and ppv_open(): IRQs are not always off
  * here, so not __napi_schedule_irqoff() (lockdep caught that in open).
  */
-static void ppv_qp_schedule(struct ppv_qp *qp)
+void ppv_qp_schedule(struct ppv_qp *qp)
 {
 	if (napi_schedule_prep(&qp->napi)) {
 		ppv_qp_irq_disable_cb(qp);

@@ -102,6 +102,14 @@ void ppv_rx_refill_work(struct work_struct *work)
 	filled = ppv_rx_fill(qp, GFP_KERNEL);
 	ppv_stat_inc(&qp->rx_stats, refill_work);
 	napi_enable(&qp->napi);
+	/*
+	 * An interrupt that came while NAPI was disabled was lost, and with
+	 * event index the device sends no other until the used ring is read:
+	 * poll once. (Fault injection found this: RX stalled for good.)
+	 */
+	local_bh_disable();
+	ppv_qp_schedule(qp);
+	local_bh_enable();
 	if (!filled)
 		ppv_rx_schedule_refill(qp);
 }

@@ -25,8 +25,8 @@ for run in "fail_rx_page 1 rx0_refill_fail" "fail_rx_page 10 rx0_refill_fail" "f
 	c0=$(stat "$ctr")
 	echo 0 >"$FI/$site/verbose"; echo 1 >"$FI/$site/interval"; echo 0 >"$FI/$site/space"
 	echo $BIG >"$FI/$site/times"; echo "$pct" >"$FI/$site/probability"
-	iperf3 -c "$HOST_IP" -p 5201 -t "$S" -i 1 >/tmp/fa.out 2>&1 & pa=$!
-	iperf3 -c "$HOST_IP" -p 5202 -t "$S" -i 1 -R >/tmp/fb.out 2>&1 & pb=$!
+	timeout $((S + 60)) iperf3 -c "$HOST_IP" -p 5201 -t "$S" -i 1 >/tmp/fa.out 2>&1 & pa=$!
+	timeout $((S + 60)) iperf3 -c "$HOST_IP" -p 5202 -t "$S" -i 1 -R >/tmp/fb.out 2>&1 & pb=$!
 	wait $pa; ra=$?; wait $pb; rb=$?
 	echo 0 >"$FI/$site/probability"
 	injected=$((BIG - $(cat "$FI/$site/times")))
