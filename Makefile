@@ -30,6 +30,22 @@ TESTS ?= load link ping counters iperf_tcp unload
 check-vm:
 	qemu-setup/boot.sh --mode test --tests "$(TESTS)"
 
+.PHONY: unit fuzz stress
+
+# Userspace unit tests of the ring code (ASan/UBSan, TAP)
+unit:
+	$(MAKE) -C tests/unit
+
+# libFuzzer on the ring and RX header code, FUZZ_SECONDS per target (TAP)
+FUZZ_SECONDS ?= 600
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Stress on the normal kernel: 100 load/unload cycles, 1000 link flaps and
+# 200 down/up during iperf3, rmmod under load, a low-memory guest (TAP)
+stress:
+	PPV_STRESS=1 tests/run-all.sh 'stress-*'
+
 # An interactive guest shell on the console
 shell:
 	qemu-setup/boot.sh --mode shell --echo --timeout 3600
@@ -37,3 +53,12 @@ shell:
 clean:
 	rm -rf build
 	$(MAKE) -C net-driver clean KDIR=$(firstword $(wildcard /lib/modules/*/build)) 2>/dev/null || true
+
+.PHONY: check-debug
+
+# The in-guest suites (virtio_net, then ppvnet) on the debug guest kernel:
+# KASAN, UBSAN, lockdep, kmemleak, DMA-API debug, fault injection. Builds
+# that kernel into $(PPV_CACHE)/kernels first if missing (30-40 min on 2
+# cores). TAP, last line "N passed, N failed".
+check-debug:
+	qemu-setup/check-debug.sh

@@ -117,6 +117,7 @@ struct ppv_qp {
 	unsigned int rx_truesize;	/* bytes of page per buffer */
 	unsigned int rx_buf_len;	/* bytes the device may write into one */
 	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
+	bool rx_starved;		/* the refill work found no memory either */
 
 	struct ppv_queue txq;
 	unsigned int tx_stop_at;	/* stop when fewer descriptors are free */

@@ -16,7 +16,8 @@
 #include "ppv_fault.h"
 #include "ppv_rxparse.h"
 
-#define PPV_REFILL_DELAY	(HZ / 50)
+#define PPV_REFILL_DELAY	(HZ / 50)	/* between retries of the refill work */
+#define PPV_FILL_TRIES		4		/* failed allocations one fill accepts */
 
 /*
  * A buffer is known by the address of its first byte: the page and the
@@ -53,15 +54,23 @@ static dma_addr_t ppv_rx_dma(void *buf, struct page **page)
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 {
 	struct ppv_vring *vr = &qp->rxq.vr;
-	unsigned int added = 0;
+	unsigned int added = 0, failed = 0;
 
 	while (vr->num_free) {
 		struct ppv_vring_buf buf;
 		struct page *page;
 		void *va = ppv_rx_alloc(qp, gfp);
 
-		if (!va)
-			break;
+		/*
+		 * One failure need not mean the next fails too; giving up at
+		 * the first drained the ring under sporadic failures (10 %
+		 * injected), and a drained ring drops at the host.
+		 */
+		if (!va) {
+			if (++failed == PPV_FILL_TRIES)
+				break;
+			continue;
+		}
 		buf.addr = ppv_rx_dma(va, &page) + PPV_RX_HEADROOM;
 		buf.len = qp->rx_buf_len;
 		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, va))) {
@@ -82,14 +91,14 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 	return ppv_vring_in_flight(vr) != 0;
 }
 
-static void ppv_rx_schedule_refill(struct ppv_qp *qp)
+static void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay)
 {
 	struct ppv_priv *priv = qp->priv;
 
-	spin_lock(&priv->refill_lock);
+	spin_lock_bh(&priv->refill_lock);
 	if (priv->refill_enabled)
-		schedule_delayed_work(&qp->refill, PPV_REFILL_DELAY);
-	spin_unlock(&priv->refill_lock);
+		schedule_delayed_work(&qp->refill, delay);
+	spin_unlock_bh(&priv->refill_lock);
 }
 
 /* The ring ran empty under GFP_ATOMIC: refill from process context. */
@@ -100,6 +109,8 @@ void ppv_rx_refill_work(struct work_struct *work)
 
 	napi_disable(&qp->napi);
 	filled = ppv_rx_fill(qp, GFP_KERNEL);
+	/* until a fill succeeds, the poll retries through here, not at once */
+	WRITE_ONCE(qp->rx_starved, !filled);
 	ppv_stat_inc(&qp->rx_stats, refill_work);
 	napi_enable(&qp->napi);
 	/*
@@ -111,7 +122,7 @@ void ppv_rx_refill_work(struct work_struct *work)
 	ppv_qp_schedule(qp);
 	local_bh_enable();
 	if (!filled)
-		ppv_rx_schedule_refill(qp);
+		ppv_rx_schedule_refill(qp, PPV_REFILL_DELAY);
 }
 
 static void ppv_rx_drop(struct ppv_qp *qp, void *va)
@@ -209,8 +220,10 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 				    qp->priv->dev->name, qp->index, r);
 	}
 
+	/* an empty ring gets no packet, so no poll: refill from process context now */
 	if (!vr->broken && vr->num_free && !ppv_rx_fill(qp, GFP_ATOMIC))
-		ppv_rx_schedule_refill(qp);
+		ppv_rx_schedule_refill(qp, READ_ONCE(qp->rx_starved) ?
+					   PPV_REFILL_DELAY : 0);
 	return done;
 }
 
@@ -245,6 +258,7 @@ int ppv_rx_open(struct ppv_qp *qp)
 		.max_len = PAGE_SIZE,
 	};
 
+	qp->rx_starved = false;
 	qp->rx_truesize = ppv_rx_truesize(priv->dev->mtu);
 	qp->rx_buf_len = qp->rx_truesize - PPV_RX_HEADROOM -
 			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info));

@@ -6,7 +6,11 @@
 #            by kernel release below it.
 # KERNEL     which guest kernel: "default" (the release of the installed
 #            linux-headers-amd64), "6.12" (newest 6.12 from bookworm-backports)
-#            or an exact Debian kernel release such as 6.1.0-56-amd64.
+#            or an exact Debian kernel release such as 6.1.0-56-amd64, or
+#            "debug": a KASAN/UBSAN/lockdep/kmemleak/DMA-API-debug/fault-
+#            injection kernel built from linux-source-<major.minor> (same
+#            upstream version as linux-headers-amd64) plus qemu-setup/
+#            debug.config, by qemu-setup/build-debug-kernel.sh.
 
 PPV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PPV_CACHE=${PPV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ppvnet}
@@ -52,8 +56,9 @@ ppv_kernel_release() {
 			ppv_die "apt-get update for bookworm-backports failed"
 		ppv_bpo_release
 		;;
+	debug) ppv_debug_name ;;
 	*-amd64) echo "$KERNEL" ;;
-	*) ppv_die "KERNEL=$KERNEL: use default, 6.12 or a release like 6.1.0-56-amd64" ;;
+	*) ppv_die "KERNEL=$KERNEL: use default, 6.12, debug or a release like 6.1.0-56-amd64" ;;
 	esac
 }
 
@@ -66,3 +71,41 @@ ppv_bpo_release() {
 
 # Where one kernel release's files live once fetched.
 ppv_kdir() { echo "$PPV_CACHE/kernels/$1"; }
+
+# --- KERNEL=debug -----------------------------------------------------------
+# Upstream version of the installed linux-headers-amd64 (6.1.192-2 -> 6.1.192).
+ppv_debug_upstream() {
+	local v
+	v=$(dpkg-query -W -f='${Version}' linux-headers-amd64 2>/dev/null) ||
+		ppv_die "linux-headers-amd64 is not installed (run qemu-setup/deps.sh)"
+	v=${v#*:}
+	echo "${v%-*}"
+}
+
+# Cache folder name of the debug kernel: <upstream>-ppvdebug-<hash8>, the hash
+# over debug.config and the base config target, so a changed fragment builds
+# a new kernel next to the old one. (The kernel release inside is
+# <upstream>-ppvdebug; initramfs.sh reads it from the modules link.)
+PPV_DEBUG_BASE="defconfig"
+ppv_debug_name() {
+	local h
+	h=$( { echo "base=$PPV_DEBUG_BASE"; cat "$PPV_TOP/qemu-setup/debug.config"; } |
+		sha256sum | cut -c1-8)
+	echo "$(ppv_debug_upstream)-ppvdebug-$h"
+}
+
+# vm.py options every boot of this KERNEL needs (boot.sh puts them before the
+# caller's, so the caller's --mem/--timeout win; --append is merged).
+# debug: the instrumented AML interpreter is so slow under TCG that _PRT
+# evaluation times out at the first pci_enable_device (acpi=noirq); KASAN
+# shadow and kmemleak want memory; everything runs 2-10x slower.
+# shellcheck disable=SC2034
+PPV_VM_APPEND=
+# shellcheck disable=SC2034
+PPV_VM_ARGS=()
+if [ "$KERNEL" = debug ]; then
+	# shellcheck disable=SC2034
+	PPV_VM_APPEND="acpi=noirq"
+	# shellcheck disable=SC2034
+	PPV_VM_ARGS=(--mem 1536 --timeout 2400)
+fi

@@ -4,6 +4,7 @@
 #
 #   KERNEL=default qemu-setup/fetch-kernel.sh   # release of linux-headers-amd64
 #   KERNEL=6.12    qemu-setup/fetch-kernel.sh   # newest 6.12 in bookworm-backports
+#   KERNEL=debug   qemu-setup/fetch-kernel.sh   # built by build-debug-kernel.sh
 #
 # The folder then holds vmlinuz, modules/ (lib/modules/<release>) and build/
 # (the headers tree to build out-of-tree modules against).
@@ -16,6 +17,8 @@ if [ -f "$kdir/.done" ]; then
 	echo "$kdir"
 	exit 0
 fi
+# the debug kernel is built from source, not fetched
+[ "$KERNEL" = debug ] && exec "$PPV_TOP/qemu-setup/build-debug-kernel.sh"
 
 ppv_log "fetching guest kernel $krel into $kdir"
 rm -rf "$kdir"

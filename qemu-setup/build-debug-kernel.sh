@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Build the debug guest kernel (KERNEL=debug) into the cache; prints its folder.
+#
+#   qemu-setup/build-debug-kernel.sh
+#
+# Source: Debian's linux-source-<major.minor> at the upstream version of the
+# installed linux-headers-amd64 (installed with apt-get when missing).
+# Config: x86_64 defconfig + qemu-setup/debug.config (merge_config.sh, then
+# olddefconfig); fails if olddefconfig dropped any line of the fragment.
+# Output: $PPV_CACHE/kernels/<upstream>-ppvdebug-<hash8>/ with the layout
+# fetch-kernel.sh gives Debian kernels:
+#   vmlinuz   the bzImage
+#   modules   -> root/lib/modules/<upstream>-ppvdebug (modules_install)
+#   build     -> obj, the O= build folder, usable as KDIR for M= builds
+#   build.log the full make output
+#   .done     written last; when present the script only prints the folder
+# Nothing goes to the host's /boot or /lib/modules.
+# PPV_BUILD_NICE (default 10): nice level of the compile.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+name=$(ppv_debug_name)
+kdir=$(ppv_kdir "$name")
+if [ -f "$kdir/.done" ]; then
+	echo "$kdir"
+	exit 0
+fi
+mkdir -p "$kdir"
+# one build per folder at a time; a second caller waits and reuses it
+exec 9>"$kdir.lock"
+if ! flock -n 9; then
+	ppv_log "another build of $name is running; waiting for it"
+	flock 9
+fi
+if [ -f "$kdir/.done" ]; then
+	echo "$kdir"
+	exit 0
+fi
+
+t0=$(date +%s)
+upver=$(ppv_debug_upstream)
+mm=$(echo "$upver" | cut -d. -f1,2)
+hdrver=$(dpkg-query -W -f='${Version}' linux-headers-amd64)
+
+# --- host packages ------------------------------------------------------------
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+missing=
+for p in build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod \
+	xz-utils rsync; do
+	installed "$p" || missing="$missing $p"
+done
+srcpkg=linux-source-$mm
+srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null || true)
+if ! installed "$srcpkg" || [ "${srcver%-*}" != "$upver" ]; then
+	# same Debian version as the headers package: same upstream source
+	missing="$missing $srcpkg=$hdrver"
+fi
+if [ -n "$missing" ]; then
+	ppv_log "installing:$missing"
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get -q install -y $missing >&2 ||
+		{ apt-get -q update >&2 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get -q install -y $missing >&2; } ||
+		ppv_die "apt-get install$missing failed"
+fi
+tarball=/usr/src/linux-source-$mm.tar.xz
+[ -f "$tarball" ] || ppv_die "$tarball missing (package $srcpkg)"
+
+# --- source tree (shared by every debug config of this version) ----------------
+src=$PPV_CACHE/src/linux-source-$upver
+if [ ! -f "$src/.ppv-extracted" ]; then
+	ppv_log "extracting $tarball into $src"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -C "$src.tmp" -xf "$tarball"
+	mv "$src.tmp/linux-source-$mm" "$src"
+	rmdir "$src.tmp"
+	touch "$src/.ppv-extracted"
+fi
+sv=$(make -s -C "$src" kernelversion 2>/dev/null)
+[ "$sv" = "$upver" ] ||
+	ppv_die "$tarball is $sv, linux-headers-amd64 is $upver"
+
+# --- config ------------------------------------------------------------------------
+obj=$kdir/obj
+log=$kdir/build.log
+frag=$PPV_TOP/qemu-setup/debug.config
+mkdir -p "$obj"
+: >"$log"
+ppv_log "configuring $name ($PPV_DEBUG_BASE + debug.config); log: $log"
+# A kept .config from an interrupted build is regenerated identically, so
+# make below resumes where it stopped.
+make -C "$src" O="$obj" "$PPV_DEBUG_BASE" >>"$log" 2>&1 ||
+	ppv_die "make $PPV_DEBUG_BASE failed (see $log)"
+(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" "$frag") \
+	>>"$log" 2>&1 || ppv_die "merge_config.sh failed (see $log)"
+make -C "$src" O="$obj" olddefconfig >>"$log" 2>&1 ||
+	ppv_die "make olddefconfig failed (see $log)"
+
+# every fragment line must have survived: "CONFIG_X=v" literally, and
+# "# CONFIG_X is not set" as no CONFIG_X= line at all
+dropped=
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*)
+		grep -qxF "$line" "$obj/.config" ||
+			dropped="$dropped
+  want $line, got: $(grep -E "^(# )?${line%%=*}[= ]" "$obj/.config" || echo unset)"
+		;;
+	"# CONFIG_"*" is not set")
+		sym=${line#\# }
+		sym=${sym%% *}
+		grep -q "^$sym=" "$obj/.config" &&
+			dropped="$dropped
+  want $sym unset, got: $(grep "^$sym=" "$obj/.config")"
+		;;
+	esac
+done <"$frag"
+[ -z "$dropped" ] || ppv_die "olddefconfig dropped fragment options:$dropped"
+krel=$upver-ppvdebug
+
+# --- build -------------------------------------------------------------------------
+jobs=$(nproc)
+ppv_log "building $krel with -j$jobs (30-40 min on 2 cores without KVM)"
+nice -n "${PPV_BUILD_NICE:-10}" make -C "$src" O="$obj" -j"$jobs" bzImage modules \
+	>>"$log" 2>&1 &
+mk=$!
+trap 'kill "$mk" 2>/dev/null' EXIT INT TERM
+while kill -0 "$mk" 2>/dev/null; do
+	for _ in $(seq 60); do
+		kill -0 "$mk" 2>/dev/null || break
+		sleep 1
+	done
+	kill -0 "$mk" 2>/dev/null || break
+	last=$(grep -E '^  [A-Z]+' "$log" | tail -n1 | sed 's/^ *//')
+	ppv_log "build: $(( ($(date +%s) - t0) / 60 )) min, $(grep -c '^  CC' "$log") files compiled, at: $last"
+done
+rc=0
+wait "$mk" || rc=$?
+trap - EXIT INT TERM
+if [ "$rc" != 0 ]; then
+	grep -E 'error|Error' "$log" | tail -n 20 >&2 || true
+	ppv_die "kernel build failed (exit $rc, see $log)"
+fi
+
+# --- install into the cache folder ------------------------------------------------
+[ "$(cat "$obj/include/config/kernel.release")" = "$krel" ] ||
+	ppv_die "kernel release is $(cat "$obj/include/config/kernel.release"), not $krel"
+ppv_log "installing modules into $kdir/root"
+rm -rf "$kdir/root"
+make -C "$src" O="$obj" INSTALL_MOD_PATH="$kdir/root" INSTALL_MOD_STRIP=1 \
+	DEPMOD=/sbin/depmod modules_install >>"$log" 2>&1 ||
+	ppv_die "modules_install failed (see $log)"
+[ -d "$kdir/root/lib/modules/$krel/kernel" ] || ppv_die "no modules for $krel"
+ln -sfn "obj/arch/x86/boot/bzImage" "$kdir/vmlinuz"
+ln -sfn "root/lib/modules/$krel" "$kdir/modules"
+ln -sfn obj "$kdir/build"
+cp "$obj/.config" "$kdir/config"
+touch "$kdir/.done"
+ppv_log "built $krel in $(( ($(date +%s) - t0) / 60 )) min: $kdir"
+echo "$kdir"
