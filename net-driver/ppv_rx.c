@@ -17,7 +17,7 @@
 #include "ppv_rxparse.h"
 
 #define PPV_REFILL_DELAY	(HZ / 50)	/* between retries of the refill work */
-#define PPV_FILL_TRIES		4		/* failed allocations one fill accepts */
+#define PPV_FILL_TRIES		16		/* failed allocations one fill accepts */
 
 /*
  * A buffer is known by the address of its first byte: the page and the
