@@ -13,48 +13,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 export KERNEL=debug
 
-N=0 PASS=0 FAIL=0
-t_start=$(date +%s)
-
-# phase NAME COMMAND...: run COMMAND, renumber its TAP lines into the global
-# count; a non-zero exit without any "not ok" line (build failure, hang,
-# panic) counts as one failure of its own.
-phase() {
-	local name=$1 line desc rc=0 fails_before=$FAIL t0
-	shift
-	t0=$(date +%s)
-	echo "# ---- $name: $*"
-	while IFS= read -r line; do
-		if [[ $line =~ ^PPV-PHASE-RC\ ([0-9]+)$ ]]; then
-			rc=${BASH_REMATCH[1]}
-		elif [[ $line =~ ^(not )?ok\ [0-9]+( -)?\ ?(.*)$ ]]; then
-			N=$((N + 1))
-			desc=${BASH_REMATCH[3]}
-			if [ -n "${BASH_REMATCH[1]}" ]; then
-				FAIL=$((FAIL + 1))
-				echo "not ok $N - [$name] $desc"
-			else
-				PASS=$((PASS + 1))
-				echo "ok $N - [$name] $desc"
-			fi
-		elif [[ $line == \#* ]]; then
-			echo "$line"
-		else
-			echo "# $line"
-		fi
-	done < <("$@" 2>&1; echo "PPV-PHASE-RC $?")
-	if [ "$rc" != 0 ] && [ "$FAIL" = "$fails_before" ]; then
-		N=$((N + 1)); FAIL=$((FAIL + 1))
-		echo "not ok $N - [$name] finished (exit $rc)"
-	fi
-	echo "# $name took $(($(date +%s) - t0)) s"
-}
+. "$top/tests/tap-phases.sh"
 
 finish() {
-	echo "# total wall time $(($(date +%s) - t_start)) s"
-	echo "1..$N"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" = 0 ]
+	tap_summary
 	exit
 }
 
