@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Build the debug guest kernel (KERNEL=debug) into the cache; prints its folder.
 #
-#   qemu-setup/build-debug-kernel.sh
+#   qemu-setup/build-debug-kernel.sh [--deps-only]
+#
+# --deps-only: install the build's host packages and stop (tests/run-all.sh
+# does this before it starts the build in the background, so that no apt-get
+# runs next to the tests).
 #
 # Source: Debian's linux-source-<major.minor> at the upstream version of the
 # installed linux-headers-amd64 (installed with apt-get when missing).
@@ -19,25 +23,8 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-name=$(ppv_debug_name)
-kdir=$(ppv_kdir "$name")
-if [ -f "$kdir/.done" ]; then
-	echo "$kdir"
-	exit 0
-fi
-mkdir -p "$kdir"
-# one build per folder at a time; a second caller waits and reuses it
-exec 9>"$kdir.lock"
-if ! flock -n 9; then
-	ppv_log "another build of $name is running; waiting for it"
-	flock 9
-fi
-if [ -f "$kdir/.done" ]; then
-	echo "$kdir"
-	exit 0
-fi
-
-t0=$(date +%s)
+deps_only=0
+[ "${1:-}" = --deps-only ] && deps_only=1
 upver=$(ppv_debug_upstream)
 mm=$(echo "$upver" | cut -d. -f1,2)
 hdrver=$(dpkg-query -W -f='${Version}' linux-headers-amd64)
@@ -63,6 +50,27 @@ if [ -n "$missing" ]; then
 		  DEBIAN_FRONTEND=noninteractive apt-get -q install -y $missing >&2; } ||
 		ppv_die "apt-get install$missing failed"
 fi
+[ "$deps_only" = 1 ] && exit 0
+
+name=$(ppv_debug_name)
+kdir=$(ppv_kdir "$name")
+if [ -f "$kdir/.done" ]; then
+	echo "$kdir"
+	exit 0
+fi
+mkdir -p "$kdir"
+# one build per folder at a time; a second caller waits and reuses it
+exec 9>"$kdir.lock"
+if ! flock -n 9; then
+	ppv_log "another build of $name is running; waiting for it"
+	flock 9
+fi
+if [ -f "$kdir/.done" ]; then
+	echo "$kdir"
+	exit 0
+fi
+
+t0=$(date +%s)
 tarball=/usr/src/linux-source-$mm.tar.xz
 [ -f "$tarball" ] || ppv_die "$tarball missing (package $srcpkg)"
 

@@ -83,13 +83,16 @@ ppv_debug_upstream() {
 }
 
 # Cache folder name of the debug kernel: <upstream>-ppvdebug-<hash8>, the hash
-# over debug.config and the base config target, so a changed fragment builds
-# a new kernel next to the old one. (The kernel release inside is
+# over debug.config's option lines (CONFIG_X=v, "# CONFIG_X is not set") and
+# the base config target, so a changed fragment builds a new kernel next to
+# the old one, and an edited comment does not. (The kernel release inside is
 # <upstream>-ppvdebug; initramfs.sh reads it from the modules link.)
 PPV_DEBUG_BASE="defconfig"
 ppv_debug_name() {
 	local h
-	h=$( { echo "base=$PPV_DEBUG_BASE"; cat "$PPV_TOP/qemu-setup/debug.config"; } |
+	h=$( { echo "base=$PPV_DEBUG_BASE"
+		grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' \
+			"$PPV_TOP/qemu-setup/debug.config"; } |
 		sha256sum | cut -c1-8)
 	echo "$(ppv_debug_upstream)-ppvdebug-$h"
 }

@@ -34,6 +34,7 @@ import time
 import traceback
 
 HOST_IP = "198.18.0.1"
+BOOT_HUNG = 3         # Vm.boot(): the kernel never reached /init
 GUEST_IP = "198.18.0.2"
 NS_PREFIX = "ppv-"
 
@@ -117,6 +118,8 @@ class Vm:
         self.verdict = None
         self.panic = None
         self.stop = False
+        self.booted = False
+        self.quiet = True     # kernel log off the console (retry: on)
 
     # ---------------------------------------------------------------- network
     def net_up(self):
@@ -188,8 +191,9 @@ class Vm:
         if a.device_opts:
             dev += a.device_opts.split(",")
         # slab_nomerge: every driver cache gets its own /sys/kernel/slab entry
-        append = ["console=ttyS0", "panic=-1", "oops=panic", "quiet", "slab_nomerge",
-                  "loglevel=4", f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
+        append = ["console=ttyS0", "panic=-1", "oops=panic", "slab_nomerge",
+                  f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
+        append += ["quiet", "loglevel=4"] if self.quiet else ["ignore_loglevel"]
         if a.tests:
             append.append("ppv.tests=" + ",".join(a.tests.split()))
         if a.append:
@@ -256,7 +260,8 @@ class Vm:
 
     def boot(self):
         a = self.a
-        logf = open(a.log, "w") if a.log else None
+        # a retried boot appends: the first console stays in the log
+        logf = open(a.log, "w" if self.quiet else "a") if a.log else None
         cmd = self.qemu_cmd()
         t0 = time.time()
         # stderr to a file: a pipe nobody reads could fill and stall QEMU
@@ -287,6 +292,12 @@ class Vm:
                     f"hung in test '{self.last_test}'; killing QEMU")
                 self.tail(logf)
                 return 2
+            if not self.booted and time.time() - t0 > a.boot_timeout:
+                log(f"guest did not reach /init within {a.boot_timeout}s "
+                    f"(no driver code has run yet); QEMU state: "
+                    f"{self.cpu_state()}")
+                self.tail(logf)
+                return BOOT_HUNG
             r, _, _ = select.select([fd], [], [], min(left, 1.0))
             if not r:
                 continue
@@ -314,6 +325,23 @@ class Vm:
             f"failed={self.verdict[1]}")
         return 0 if self.verdict[1] == 0 else 1
 
+    def cpu_state(self):
+        """Run state and each vCPU's RIP, for a report on a hung boot."""
+        try:
+            st = self.qmp.cmd("query-status").get("return", {})
+            regs = self.qmp.cmd("human-monitor-command",
+                                **{"command-line": "info registers -a"})
+            rips = re.findall(r"RIP=([0-9a-f]+)", regs.get("return", ""))
+            return f"status {st.get('status')}, RIP {' '.join(rips)}"
+        except Exception as e:  # diagnostics only
+            return f"(QMP failed: {e})"
+
+    def kill_qemu(self):
+        if self.qemu and self.qemu.poll() is None:
+            self.qemu.kill()
+            self.qemu.wait()
+        self.stop = True
+
     def qemu_err(self):
         self.errf.flush()
         self.errf.seek(0)
@@ -328,6 +356,9 @@ class Vm:
         m = re.search(r"PPV-VERDICT passed=(\d+) failed=(\d+)", s)
         if m:
             self.verdict = (int(m.group(1)), int(m.group(2)))
+            return
+        if "PPV-BOOTED" in s:
+            self.booted = True
             return
         m = re.search(r"PPV-TEST (.*)", s)
         if m:
@@ -366,6 +397,8 @@ def main():
     p.add_argument("--append", default="")
     p.add_argument("--sockperf", action="store_true")
     p.add_argument("--timeout", type=int, default=300, help="seconds")
+    p.add_argument("--boot-timeout", type=int, default=180,
+                   help="seconds for the kernel to reach /init")
     p.add_argument("--log", default="", help="console log file")
     p.add_argument("--echo", action="store_true", help="echo whole console")
     a = p.parse_args()
@@ -382,7 +415,20 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
     try:
         vm.net_up()
-        return vm.boot()
+        rc = vm.boot()
+        if rc == BOOT_HUNG:
+            # Seen rarely with the debug kernel under host load: a silent
+            # guest before /init, so before any test or driver code. One
+            # more boot, with the kernel log on the console so that a
+            # second hang shows where it stops.
+            vm.kill_qemu()
+            log("retrying the boot once, kernel log on the console")
+            vm.qemu, vm.qmp, vm.stop, vm.quiet = None, None, False, False
+            rc = vm.boot()
+            if rc == BOOT_HUNG:
+                log("the guest hung before /init twice")
+                rc = 2
+        return rc
     except KeyboardInterrupt:
         log("interrupted")
         return 2

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Run every test of the project and print TAP with one global count:
-# userspace unit tests, then the in-guest suites for each driver, kernel and
-# device configuration. Ends with "N passed, N failed"; exits 1 on any failure.
-#   tests/run-all.sh [phase-name-pattern]    e.g. 'vm-ppvnet*'
+# userspace unit tests, fuzzing, static checks, the harness, the in-guest
+# suites for each driver, kernel and device configuration, and last the
+# suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak, DMA-API debug,
+# fault injection). Ends with "N passed, N failed"; exits 1 on any failure.
+#   tests/run-all.sh [phase-name-pattern]    e.g. 'vm-ppvnet*', 'debug-*'
+# PPV_DEBUG=0 leaves out the debug-kernel phases. When the debug kernel is
+# not cached yet, its build (about half an hour on 2 cores) starts in the
+# background at nice 19 before the first phase, so the other phases run
+# while it compiles.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -25,6 +31,45 @@ PPV="load link ping counters iperf_tcp udp stats mtu flap cycles unload"
 
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
+# debug_build_start / debug_build_wait: the debug kernel builds in the
+# background while the other phases run; the debug-kernel phase waits for it.
+DBG_PID=
+DBG_DIR=$top/build/logs
+debug_build_start() {
+	mkdir -p "$DBG_DIR"
+	rm -f "$DBG_DIR/debug-kernel.rc" "$DBG_DIR/debug-kernel.out"
+	qemu-setup/build-debug-kernel.sh --deps-only >"$DBG_DIR/debug-kernel.log" 2>&1 ||
+		{ echo 1 >"$DBG_DIR/debug-kernel.rc"; return; }
+	( PPV_BUILD_NICE=19 exec qemu-setup/build-debug-kernel.sh \
+		>"$DBG_DIR/debug-kernel.out" 2>>"$DBG_DIR/debug-kernel.log"
+	) &
+	DBG_PID=$!
+	echo "# debug kernel: building or checking in the background (pid $DBG_PID), log $DBG_DIR/debug-kernel.log"
+}
+# runs inside phase's subshell: it cannot wait(1) for DBG_PID, so it polls
+debug_build_wait() {
+	local n=0
+	while [ -n "$DBG_PID" ] && kill -0 "$DBG_PID" 2>/dev/null; do
+		sleep 5
+		n=$((n + 1))
+		[ $((n % 60)) = 0 ] &&
+			echo "# still building: $(tail -n 1 "$DBG_DIR/debug-kernel.log")"
+	done
+	if [ -s "$DBG_DIR/debug-kernel.out" ]; then
+		grep -E 'built .* in|extract' "$DBG_DIR/debug-kernel.log" | sed 's/^/# /'
+		echo "ok 1 - debug kernel: $(cat "$DBG_DIR/debug-kernel.out")"
+	else
+		tail -n 20 "$DBG_DIR/debug-kernel.log" | sed 's/^/# /'
+		echo "not ok 1 - debug kernel built (log $DBG_DIR/debug-kernel.log)"
+	fi
+}
+# shellcheck disable=SC2053
+if [ "${PPV_DEBUG:-1}" != 0 ] && [[ debug-kernel == $PHASE_ONLY ]]; then
+	debug_build_start
+	# stop our build if the run is interrupted, not other runs' builds
+	trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null' EXIT
+fi
+
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
 phase fuzz make -s -C tests/fuzz run FUZZ_SECONDS=${PPV_FUZZ_SECONDS:-30}
 phase static tests/static/run.sh
@@ -45,6 +90,19 @@ if [ "${PPV_STRESS:-0}" = 1 ]; then
 		--append "ppv.env.PPV_UPDOWN=${PPV_UPDOWN:-200}" --tests "load updown unload"
 	phase stress-rmmod vm ppvnet default --tests "load rmmod_busy unload"
 	phase stress-lowmem vm ppvnet default --mem 160 --tests "load lowmem unload"
+fi
+
+# The debug kernel (make check-debug runs only these phases).
+if [ "${PPV_DEBUG:-1}" != 0 ]; then
+	fails=$FAIL
+	phase debug-kernel debug_build_wait
+	if [ "$FAIL" = "$fails" ]; then
+		# FAULTS: every probe/open failure site, then failures under load
+		phase debug-vm-virtio_net vm virtio_net debug --tests "$BASIC"
+		phase debug-vm-ppvnet vm ppvnet debug --tests "$PPV"
+		phase debug-vm-ppvnet-faults vm ppvnet debug \
+			--tests "load link faults faults_load unload"
+	fi
 fi
 
 tap_summary

@@ -104,7 +104,22 @@ t "QEMU fails to start: 'QEMU failed to start'" "no such message" \
 t "QEMU fails to start: within 30 s ($SECS s)" "took $SECS s" [ "$SECS" -lt 30 ]
 show
 
-# 4. Nothing of these runs is left: their namespaces, and QEMUs (found by
+# 4. The kernel never reaches /init (a boot hang, before any driver code):
+# --boot-timeout reports the vCPUs' state, boots once more with the kernel
+# log on, and fails when that hangs too. 1 s is shorter than any boot.
+echo "# ---- boot hang"
+vm 40 --tests "load" --boot-timeout 1
+t "boot hang: exit 2" "got $RC" [ "$RC" = 2 ]
+t "boot hang: reported with the vCPU state" "no such message" \
+	grep -q "did not reach /init within 1s.*QEMU state: status running, RIP [0-9a-f]" "$OUT"
+t "boot hang: retried once" "no retry message" \
+	has "retrying the boot once"
+t "boot hang: fails after the second hang" "no such message" \
+	has "hung before /init twice"
+t "boot hang: within 40 s ($SECS s)" "took $SECS s" [ "$SECS" -lt 40 ]
+show
+
+# 5. Nothing of these runs is left: their namespaces, and QEMUs (found by
 # their /tmp/ppv-<pid>/ sockets, as other runs may be going on meanwhile).
 echo "# ---- leftovers of runs ${RUNS[*]}"
 left_ns='' left_qemu=''
