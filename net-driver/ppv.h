@@ -49,6 +49,7 @@ struct ppv_rx_stats {
 	u64_stats_t polls;
 	u64_stats_t refill_fail;	/* page allocations that failed */
 	u64_stats_t refill_work;	/* process-context refills run */
+	u64_stats_t skb_fail;		/* napi_build_skb() failed: dropped */
 	u64_stats_t pp_alloc;		/* pages taken from the pool */
 	u64_stats_t pp_recycle;		/* pages handed back by the driver */
 	u64_stats_t bad_id;		/* used id out of range or not posted */

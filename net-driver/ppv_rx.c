@@ -166,6 +166,7 @@ static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)
 
 	skb = napi_build_skb(va, qp->rx_truesize);
 	if (unlikely(!skb)) {
+		ppv_stat_inc(&qp->rx_stats, skb_fail);
 		ppv_rx_drop(qp, va);
 		return;
 	}

@@ -129,7 +129,7 @@ krel=$upver-ppvdebug
 
 # --- build -------------------------------------------------------------------------
 jobs=$(nproc)
-ppv_log "building $krel with -j$jobs (30-40 min on 2 cores without KVM)"
+ppv_log "building $krel with -j$jobs (about 25 min on 2 cores)"
 nice -n "${PPV_BUILD_NICE:-10}" make -C "$src" O="$obj" -j"$jobs" bzImage modules \
 	>>"$log" 2>&1 &
 mk=$!

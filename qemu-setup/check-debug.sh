@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The in-guest suites on the debug kernel only (KERNEL=debug: KASAN, UBSAN,
 # lockdep, kmemleak, DMA-API debug, fault injection), building it first when
-# the cache lacks it (about half an hour on 2 cores): the debug-* phases of
+# the cache lacks it (about 25 min on 2 cores): the debug-* phases of
 # tests/run-all.sh, which `make check` runs after everything else. TAP with
 # one global count, last line "N passed, N failed"; exits 1 on any failure.
 #   qemu-setup/check-debug.sh            (make check-debug)

@@ -1,32 +1,86 @@
 # A small guest (boot with --mem 160) and a memory hog: a process holding
-# all but about PPV_LOWMEM_MARGIN_KB (1024) above the min watermark, so
-# GFP_ATOMIC page allocations fail for real (the hog is the OOM killer's
-# victim if it comes to that). Traffic must survive, and once the hog is
-# gone everything works and nothing leaked.
+# all memory down to a margin above the min watermark (the OOM killer's
+# victim if it comes to that). Two rounds, each with a fresh
+# hog: TCP both ways under that pressure; then RX pages held in a socket
+# nobody reads, so that GFP_ATOMIC page allocations fail for real. Traffic
+# must survive, and once the hog is gone everything works and nothing leaked
+# (the unload test after this one checks pages and slabs).
 net_up
 free_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
 stat() { ethtool -S "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
-f0=$(stat rx0_refill_fail); w0=$(stat rx0_refill_work)
-floor=$(($(cat /proc/sys/vm/min_free_kbytes) + ${PPV_LOWMEM_MARGIN_KB:-1024}))
-# awk takes 256 KiB strings until MemFree reaches the floor, then holds them
-awk -v floor="$floor" 'function mfree(  l, v) {
-		while ((getline l < "/proc/meminfo") > 0)
-			if (l ~ /^MemFree:/) { split(l, a, " "); v = a[2] }
-		close("/proc/meminfo"); return v }
-	BEGIN { while (mfree() > floor) s[n++] = sprintf("%262144s", "")
-		print n / 4 > "/tmp/hog.mb"; close("/tmp/hog.mb")
-		while (1) system("sleep 1") }' &
-hog=$!
-i=0; while [ ! -s /tmp/hog.mb ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
-diag "hog holds $(cat /tmp/hog.mb 2>/dev/null) MB, MemFree $(free_kb) kB (floor $floor kB)"
+hog_state() { kill -0 "$hog" 2>/dev/null && echo alive || echo "killed by the OOM killer"; }
+# hog_start MARGIN_KB: awk takes 256 KiB strings until MemFree is down to
+# the min watermark plus MARGIN_KB, then holds them, blocked on reading a
+# FIFO that this shell keeps open and never writes: waiting without forking
+# (a fork a second at the watermark woke the OOM killer); sets $hog
+rm -f /tmp/hog.in
+mkfifo /tmp/hog.in
+exec 7<>/tmp/hog.in
+hog_start() {
+	local floor=$(($(cat /proc/sys/vm/min_free_kbytes) + $1))
+	rm -f /tmp/hog.mb
+	awk -v floor="$floor" 'function mfree(  l, v) {
+			while ((getline l < "/proc/meminfo") > 0)
+				if (l ~ /^MemFree:/) { split(l, a, " "); v = a[2] }
+			close("/proc/meminfo"); return v }
+		BEGIN { while (mfree() > floor) s[n++] = sprintf("%262144s", "")
+			print n / 4 > "/tmp/hog.mb"; close("/tmp/hog.mb")
+			getline x < "/tmp/hog.in" }' &
+	hog=$!
+	# the hog, not the test, is what the OOM killer takes
+	echo 1000 >/proc/$hog/oom_score_adj
+	local i=0
+	while [ ! -s /tmp/hog.mb ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	diag "hog holds $(cat /tmp/hog.mb 2>/dev/null) MB, MemFree $(free_kb) kB (floor $floor kB)"
+}
+hog_stop() { kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null; }
+
+# 1. TCP both ways next to the hog. page_pool recycles RX pages as fast as
+# they come back, so allocations rarely fail here; this is about surviving
+# the pressure (and the OOM kill that often ends it).
+f0=$(stat rx0_refill_fail)
+hog_start "${PPV_LOWMEM_MARGIN_KB:-1024}"
 v=$(iperf_mbps -t 3 -R)
-diag "TCP host->guest under memory pressure: $v Mbit/s"
 v2=$(iperf_mbps -t 3)
-diag "TCP guest->host under memory pressure: $v2 Mbit/s"
-f1=$(stat rx0_refill_fail); w1=$(stat rx0_refill_work)
-diag "rx0_refill_fail $f0 -> $f1, rx0_refill_work $w0 -> $w1, hog $(kill -0 $hog 2>/dev/null && echo alive || echo killed)"
-kill $hog 2>/dev/null; wait $hog 2>/dev/null
+f1=$(stat rx0_refill_fail)
+diag "TCP under memory pressure: host->guest $v, guest->host $v2 Mbit/s; rx0_refill_fail $f0 -> $f1; hog $(hog_state)"
+hog_stop
 expect "iperf3 both ways ran under memory pressure ($v / $v2 Mbit/s)" "$(echo "$v $v2" | awk '{ print ($1 > 0 && $2 > 0) }')" -eq 1
+
+# 2. UDP from the host into a socket whose reader is stopped: the pages it
+# holds cannot be recycled, each refill takes a fresh page from what the
+# hog left, and GFP_ATOMIC allocations fail for real once free memory
+# reaches the atomic reserve. The socket may hold 16 MB (8 MB rcvbuf,
+# doubled): far more than the hog leaves, far less than the guest has once
+# the OOM killer took the hog (with 64 MB the socket ate that too, and the
+# guest panicked with nothing left to kill). udp_mem (pages) would otherwise
+# cap all UDP sockets at a few MB. This hog leaves 8 MB: with 1 MB, the
+# shell's own forks while it grows can wake the OOM killer before the socket
+# fills.
+sysctl -qw net.core.rmem_max=8388608 net.core.rmem_default=8388608
+sysctl -qw net.ipv4.udp_mem="65536 131072 262144"
+hog_start 8192
+f2=$(stat rx0_refill_fail); k2=$(stat rx0_skb_fail)
+iperf3 -c "$HOST_IP" -p 5202 -u -R -b 0 -l 1400 -t 6 >/tmp/iperf.hold 2>&1 &
+holder=$!
+sleep 1
+kill -STOP $holder
+# one sleep, no polling: every fork now could wake the OOM killer early
+sleep 3
+f3=$(stat rx0_refill_fail); k3=$(stat rx0_skb_fail)
+diag "socket holding RX pages: MemFree $(free_kb) kB, rx0_refill_fail $f2 -> $f3, rx0_skb_fail $k2 -> $k3, hog $(hog_state)"
+kill -CONT $holder 2>/dev/null
+kill $holder 2>/dev/null; wait $holder 2>/dev/null
+hog_stop
+sysctl -qw net.core.rmem_max=212992 net.core.rmem_default=212992
+# Which allocation fails first varies: usually the skb heads (slab pages
+# for skbuff_head_cache), sometimes the pool's pages. Either is a real
+# GFP_ATOMIC failure in ppvnet's RX path, counted and survived.
+n=$((f3 - f2 + k3 - k2))
+expect "GFP_ATOMIC allocations in RX failed for real: $((f3 - f2)) pages, $((k3 - k2)) skbs" "$n" -gt 0
+
 check "ping after the hog is gone" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
 v3=$(iperf_mbps -t 2 -R)
 expect "iperf3 host->guest after the hog ($v3 Mbit/s)" "$(echo "$v3" | awk '{ print ($1 > 0) }')" -eq 1
+v4=$(iperf_mbps -t 2)
+expect "iperf3 guest->host after the hog ($v4 Mbit/s)" "$(echo "$v4" | awk '{ print ($1 > 0) }')" -eq 1
