@@ -29,6 +29,8 @@
  * RX buffers are carved from page pool pages (ppv_rx_truesize()): the
  * device writes the header and the frame after PPV_RX_HEADROOM, and the skb
  * is built over the buffer, so its tail keeps room for skb_shared_info.
+ * While the device owns a buffer, the headroom (CPU-owned, outside the
+ * mapping) holds the buffer's DMA address.
  * Without mergeable buffers a frame must fit one page.
  */
 #define PPV_RX_HEADROOM	NET_SKB_PAD
@@ -50,6 +52,7 @@ struct ppv_rx_stats {
 	u64_stats_t refill_fail;	/* page allocations that failed */
 	u64_stats_t refill_work;	/* process-context refills run */
 	u64_stats_t skb_fail;		/* napi_build_skb() failed: dropped */
+	u64_stats_t map_fail;		/* buffer DMA mappings that failed */
 	u64_stats_t pp_alloc;		/* pages taken from the pool */
 	u64_stats_t pp_recycle;		/* pages handed back by the driver */
 	u64_stats_t bad_id;		/* used id out of range or not posted */

@@ -21,6 +21,7 @@ static const struct ppv_stat_desc ppv_rx_stat_desc[] = {
 	PPV_RX_STAT(packets), PPV_RX_STAT(bytes), PPV_RX_STAT(drops),
 	PPV_RX_STAT(errors), PPV_RX_STAT(kicks), PPV_RX_STAT(polls),
 	PPV_RX_STAT(refill_fail), PPV_RX_STAT(refill_work), PPV_RX_STAT(skb_fail),
+	PPV_RX_STAT(map_fail),
 	PPV_RX_STAT(pp_alloc), PPV_RX_STAT(pp_recycle),
 	PPV_RX_STAT(bad_id), PPV_RX_STAT(bad_len), PPV_RX_STAT(bad_idx),
 	PPV_RX_STAT(bad_hdr),

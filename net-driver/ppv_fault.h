@@ -19,6 +19,7 @@ enum ppv_fault_site {
 	PPV_FAULT_RX_PAGE,	/* RX page allocation (NAPI and refill work) */
 	PPV_FAULT_TX_OBJ,	/* TX object allocation */
 	PPV_FAULT_TX_MAP,	/* each TX DMA mapping */
+	PPV_FAULT_RX_MAP,	/* each RX buffer's DMA mapping */
 	PPV_FAULT_NR
 };
 

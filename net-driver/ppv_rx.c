@@ -39,10 +39,38 @@ static void *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
 	return page_address(page) + offset;
 }
 
-static dma_addr_t ppv_rx_dma(void *buf, struct page **page)
+/*
+ * Each buffer is mapped while the device owns it, and unmapped as soon as
+ * the device hands it back (ppv_rx_unmap()), never by the pool: a page the
+ * stack still holds after the driver is gone (a socket nobody reads while
+ * rmmod runs) then holds no mapping of a device that has no driver. (With
+ * PP_FLAG_DMA_MAP, DMA-API debug caught exactly that at rmmod under load.)
+ * The address is kept in the buffer's headroom, outside the mapping.
+ */
+static bool ppv_rx_map(struct ppv_qp *qp, void *va, dma_addr_t *addr)
 {
-	*page = virt_to_page(buf);
-	return page_pool_get_dma_addr(*page) + offset_in_page(buf);
+	struct device *dma = &qp->priv->pdev->dev;
+	dma_addr_t a;
+
+	if (ppv_should_fail(PPV_FAULT_RX_MAP)) {
+		ppv_stat_inc(&qp->rx_stats, map_fail);
+		return false;
+	}
+	a = dma_map_single(dma, va + PPV_RX_HEADROOM, qp->rx_buf_len,
+			   DMA_FROM_DEVICE);
+	if (unlikely(dma_mapping_error(dma, a))) {
+		ppv_stat_inc(&qp->rx_stats, map_fail);
+		return false;
+	}
+	*(dma_addr_t *)va = a;
+	*addr = a;
+	return true;
+}
+
+static void ppv_rx_unmap(struct ppv_qp *qp, void *va)
+{
+	dma_unmap_single(&qp->priv->pdev->dev, *(dma_addr_t *)va,
+			 qp->rx_buf_len, DMA_FROM_DEVICE);
 }
 
 /*
@@ -58,7 +86,6 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 
 	while (vr->num_free) {
 		struct ppv_vring_buf buf;
-		struct page *page;
 		void *va = ppv_rx_alloc(qp, gfp);
 
 		/*
@@ -66,16 +93,21 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 		 * the first drained the ring under sporadic failures (10 %
 		 * injected), and a drained ring drops at the host.
 		 */
+		if (va && unlikely(!ppv_rx_map(qp, va, &buf.addr))) {
+			page_pool_recycle_direct(qp->pool, virt_to_page(va));
+			ppv_stat_inc(&qp->rx_stats, pp_recycle);
+			va = NULL;
+		}
 		if (!va) {
 			if (++failed == PPV_FILL_TRIES)
 				break;
 			continue;
 		}
-		buf.addr = ppv_rx_dma(va, &page) + PPV_RX_HEADROOM;
 		buf.len = qp->rx_buf_len;
 		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, va))) {
 			/* only a broken ring refuses a buffer that fits */
-			page_pool_recycle_direct(qp->pool, page);
+			ppv_rx_unmap(qp, va);
+			page_pool_recycle_direct(qp->pool, virt_to_page(va));
 			ppv_stat_inc(&qp->rx_stats, pp_recycle);
 			break;
 		}
@@ -137,17 +169,9 @@ static void ppv_rx_drop(struct ppv_qp *qp, void *va)
 static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)
 {
 	struct net_device *dev = qp->priv->dev;
-	struct page *page = virt_to_page(va);
 	struct sk_buff *skb;
 	u32 pkt_len;
 	int err;
-
-	/* only the bytes the device wrote: page_pool syncs for the device */
-	dma_sync_single_range_for_cpu(&qp->priv->pdev->dev,
-				      page_pool_get_dma_addr(page),
-				      offset_in_page(va) + PPV_RX_HEADROOM,
-				      min_t(u32, used_len, qp->rx_buf_len),
-				      page_pool_get_dma_dir(qp->pool));
 
 	err = ppv_rx_parse(va + PPV_RX_HEADROOM, qp->rx_buf_len, used_len,
 			   &pkt_len);
@@ -197,6 +221,9 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 		if (!r)
 			break;
 		done++;
+		/* a token came back (r == 1 or -EMSGSIZE): the CPU owns it */
+		if (token)
+			ppv_rx_unmap(qp, token);
 		if (likely(r == 1)) {
 			ppv_rx_one(qp, token, len);
 			continue;
@@ -247,16 +274,13 @@ int ppv_rx_open(struct ppv_qp *qp)
 {
 	struct ppv_priv *priv = qp->priv;
 	struct page_pool_params pp = {
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV | PP_FLAG_PAGE_FRAG,
+		/* no PP_FLAG_DMA_MAP: buffers are mapped one by one (ppv_rx_map) */
+		.flags = PP_FLAG_PAGE_FRAG,
 		.order = 0,
 		/* room to take back pages that sockets still hold */
 		.pool_size = clamp_t(unsigned int, 4 * qp->rxq.num, 1024, 16384),
 		.nid = dev_to_node(&priv->pdev->dev),
 		.dev = &priv->pdev->dev,
-		.dma_dir = DMA_FROM_DEVICE,
-		/* buffers sit anywhere in the page: sync all of it */
-		.offset = 0,
-		.max_len = PAGE_SIZE,
 	};
 
 	qp->rx_starved = false;
@@ -290,8 +314,10 @@ void ppv_rx_close(struct ppv_qp *qp)
 	if (!qp->pool)
 		return;
 	if (qp->rxq.mem) {
-		while ((va = ppv_vring_detach_unused(&qp->rxq.vr)))
+		while ((va = ppv_vring_detach_unused(&qp->rxq.vr))) {
+			ppv_rx_unmap(qp, va);
 			page_pool_put_full_page(qp->pool, virt_to_page(va), false);
+		}
 	}
 	page_pool_destroy(qp->pool);
 	qp->pool = NULL;

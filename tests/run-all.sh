@@ -82,12 +82,11 @@ phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),
-# where everything runs 5-10x slower, and a bigger guest for the low-memory
-# test (KASAN's shadow and kmemleak's pool need room to boot).
+# where everything runs 5-10x slower; no low-memory test there.
 if [ "${PPV_STRESS:-0}" = 1 ]; then
 	sk=${KERNEL:-default}
 	if [ "$sk" = debug ]; then
-		set -- 20 200 50 320 2400
+		set -- 20 200 50 0 2400
 	else
 		set -- 100 1000 200 160 900
 	fi
@@ -98,7 +97,11 @@ if [ "${PPV_STRESS:-0}" = 1 ]; then
 	phase stress-updown vm ppvnet "$sk" --timeout "$5" \
 		--append "ppv.env.PPV_UPDOWN=${PPV_UPDOWN:-$3}" --tests "load updown unload"
 	phase stress-rmmod vm ppvnet "$sk" --tests "load rmmod_busy unload"
-	phase stress-lowmem vm ppvnet "$sk" --mem "$4" --tests "load lowmem unload"
+	if [ "$sk" = debug ]; then
+		phase stress-lowmem echo "ok 1 - low-memory guest # SKIP on the debug kernel: in a 320 MB debug guest the OOM killer took the hog before any GFP_ATOMIC allocation failed (0 failures measured), so the test shows nothing there"
+	else
+		phase stress-lowmem vm ppvnet "$sk" --mem "$4" --tests "load lowmem unload"
+	fi
 fi
 
 # The debug kernel (make check-debug runs only these phases).
