@@ -73,6 +73,13 @@ static void ppv_rx_unmap(struct ppv_qp *qp, void *va)
 			 qp->rx_buf_len, DMA_FROM_DEVICE);
 }
 
+/* A buffer the stack never saw, unmapped, back to its pool. */
+static void ppv_rx_recycle(struct ppv_qp *qp, void *va)
+{
+	page_pool_recycle_direct(qp->pool, virt_to_page(va));
+	ppv_stat_inc(&qp->rx_stats, pp_recycle);
+}
+
 /*
  * Post pages until the ring is full or an allocation fails; publish them in
  * one batch and kick if the device asks for it. Returns false when the ring
@@ -94,8 +101,7 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 		 * injected), and a drained ring drops at the host.
 		 */
 		if (va && unlikely(!ppv_rx_map(qp, va, &buf.addr))) {
-			page_pool_recycle_direct(qp->pool, virt_to_page(va));
-			ppv_stat_inc(&qp->rx_stats, pp_recycle);
+			ppv_rx_recycle(qp, va);
 			va = NULL;
 		}
 		if (!va) {
@@ -107,8 +113,7 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, va))) {
 			/* only a broken ring refuses a buffer that fits */
 			ppv_rx_unmap(qp, va);
-			page_pool_recycle_direct(qp->pool, virt_to_page(va));
-			ppv_stat_inc(&qp->rx_stats, pp_recycle);
+			ppv_rx_recycle(qp, va);
 			break;
 		}
 		added++;
@@ -159,11 +164,8 @@ void ppv_rx_refill_work(struct work_struct *work)
 
 static void ppv_rx_drop(struct ppv_qp *qp, void *va)
 {
-	page_pool_recycle_direct(qp->pool, virt_to_page(va));
-	u64_stats_update_begin(&qp->rx_stats.syncp);
-	u64_stats_inc(&qp->rx_stats.pp_recycle);
-	u64_stats_inc(&qp->rx_stats.drops);
-	u64_stats_update_end(&qp->rx_stats.syncp);
+	ppv_rx_recycle(qp, va);
+	ppv_stat_inc(&qp->rx_stats, drops);
 }
 
 static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)

@@ -181,6 +181,9 @@ ethtool_pkts() {
 		n ~ ("^" d "(_queue_)?[0-9]+_packets$") { s += $2 }
 		END { print s + 0 }'
 }
+# One named counter of ethtool -S (ethtool_stat rx0_refill_fail); empty
+# when the driver has no such counter.
+ethtool_stat() { ethtool -S "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
 # ip -s link counters: ip_stat rx|tx packets|bytes|dropped
 ip_stat() {
 	local f=/sys/class/net/$IF/statistics/${1}_$2

@@ -14,7 +14,6 @@ if [ "$DRIVER" != ppvnet ] || [ ! -d $FI ]; then
 fi
 S=${PPV_FI_SECONDS:-30}
 BIG=100000000
-stat() { ethtool -S "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
 # Samples of the driver's own byte counters, one a second or as fast as the
 # guest manages (about 2 s on the debug kernel), for $1 s while iperf3 runs:
 # a stall shows here at the driver, unlike in iperf3's sender intervals,
@@ -24,10 +23,10 @@ stat() { ethtool -S "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
 flow_samples() {
 	local stalls=0 dips=0 t0 r0 t1 r1 i=0 start now dt dr
 	start=$(cut -d. -f1 /proc/uptime)
-	t0=$(stat tx0_bytes); r0=$(stat rx0_bytes)
+	t0=$(ethtool_stat tx0_bytes); r0=$(ethtool_stat rx0_bytes)
 	while :; do
 		sleep 1
-		t1=$(stat tx0_bytes); r1=$(stat rx0_bytes)
+		t1=$(ethtool_stat tx0_bytes); r1=$(ethtool_stat rx0_bytes)
 		now=$(cut -d. -f1 /proc/uptime)
 		# within the transfer only (a debug guest samples slowly)
 		[ $((now - start)) -lt "$1" ] || break
@@ -59,7 +58,7 @@ for run in $RUNS; do
 	set -- $run
 	IFS=$ifs
 	site=$1 pct=$2 ctr=$3
-	c0=$(stat "$ctr")
+	c0=$(ethtool_stat "$ctr")
 	# frames the host's tap could not hand to QEMU: RX ring empty
 	tapdrop0=$(host "sh cat /sys/class/net/ppvtap0/statistics/tx_dropped")
 	echo 0 >"$FI/$site/verbose"; echo 1 >"$FI/$site/interval"; echo 0 >"$FI/$site/space"
@@ -74,7 +73,7 @@ for run in $RUNS; do
 	echo 0 >"$FI/$site/probability"
 	injected=$((BIG - $(cat "$FI/$site/times")))
 	echo 0 >"$FI/$site/times"
-	c1=$(stat "$ctr")
+	c1=$(ethtool_stat "$ctr")
 	tapdrop1=$(host "sh cat /sys/class/net/ppvtap0/statistics/tx_dropped")
 	diag "$site at $pct %: injected $injected, $ctr +$((c1 - c0)); of $samples samples in $((S - 3)) s, $stalls stalls (< 16 KB either way), $dips dips (< 256 KB); iperf3 rc $ra/$rb; host tap drops $tapdrop0 -> $tapdrop1"
 	if [ $ra = 0 ] && [ $rb = 0 ] && [ "$stalls" = 0 ] && [ "$samples" -gt 0 ]; then
@@ -94,14 +93,14 @@ IFS=$ifs
 [ "${PPV_FI_DRY:-1}" = 1 ] || return 0 2>/dev/null || exit 0
 
 # 100 % RX allocation failure for 5 s while the host sends to us
-w0=$(stat rx0_refill_work)
+w0=$(ethtool_stat rx0_refill_work)
 echo 100 >"$FI/fail_rx_page/probability"; echo -1 >"$FI/fail_rx_page/times"
 timeout 60 iperf3 -c "$HOST_IP" -p 5201 -t 10 -R >/dev/null 2>&1 & pa=$!
 sleep 5
 echo 0 >"$FI/fail_rx_page/probability"; echo 0 >"$FI/fail_rx_page/times"
 wait $pa
 sleep 1
-w1=$(stat rx0_refill_work)
+w1=$(ethtool_stat rx0_refill_work)
 expect "RX ring ran dry and the refill work ran ($w0 -> $w1)" $((w1 - w0)) -gt 0
 check "RX resumed by itself after 5 s of 100 % failure (ping)" ping -q -c 5 -i 0.2 -W 2 "$HOST_IP"
 iperf3 -c "$HOST_IP" -p 5201 -t 2 -i 1 -R >/tmp/fc.out 2>&1
