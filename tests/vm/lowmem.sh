@@ -69,9 +69,12 @@ while [ $((f3 - f2 + k3 - k2)) = 0 ] && [ $try -lt 3 ]; do
 	iperf3 -c "$HOST_IP" -p 5202 -u -R -b 0 -l 1400 -t 6 >/tmp/iperf.hold 2>&1 &
 	holder=$!
 	sleep 1
+	# forked before the socket fills, then waited for with a builtin: a
+	# fork at the watermark could wake the OOM killer early
+	sleep 3 &
+	sleeper=$!
 	kill -STOP $holder
-	# one sleep, no polling: every fork now could wake the OOM killer early
-	sleep 3
+	wait $sleeper
 	f3=$(ethtool_stat rx0_refill_fail); k3=$(ethtool_stat rx0_skb_fail)
 	diag "attempt $try, socket holding RX pages: MemFree $(free_kb) kB, rx0_refill_fail $f2 -> $f3, rx0_skb_fail $k2 -> $k3, hog $(hog_state)"
 	kill -CONT $holder 2>/dev/null
