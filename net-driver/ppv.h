@@ -74,6 +74,7 @@ struct ppv_tx_stats {
 	u64_stats_t bad_id;
 	u64_stats_t bad_len;
 	u64_stats_t bad_idx;
+	u64_stats_t netpoll;		/* completions reaped by netpoll (budget 0) */
 };
 
 struct ppv_irq_stats {
@@ -150,11 +151,27 @@ struct ppv_priv {
 	int config_irq;			/* requested config/INTx IRQ, or 0 */
 	struct work_struct config_work;
 
-	/* Refill work may run only while set; see ppv_rx_refill_disable(). */
-	spinlock_t refill_lock;
+	/*
+	 * Refill works may be scheduled only while refill_enabled is set,
+	 * the reset work only while reset_enabled is: both are checked and
+	 * changed under work_lock, so that ppv_down() and ppv_remove() can
+	 * cancel them for good.
+	 */
+	spinlock_t work_lock;
 	bool refill_enabled;
+	bool reset_enabled;
 
-	bool up;			/* ppv_open() built everything */
+	/*
+	 * Device reset from process context (ppv_reset_work()): after the
+	 * device broke the ring protocol or asked for a reset, or after a
+	 * rebuild failed. At most one per PPV_RESET_INTERVAL.
+	 */
+	struct delayed_work reset_work;
+	unsigned long last_reset;	/* jiffies of the last reset attempt */
+	atomic64_t resets;		/* resets that brought the datapath back */
+	atomic64_t reset_fail;		/* resets (and rebuilds) that failed */
+
+	bool up;			/* ppv_up() built everything */
 	unsigned int nqp;
 	struct ppv_qp *qp;
 	u64 bad_config;			/* config reads that never settled */
@@ -184,12 +201,14 @@ static inline void ppv_notify(struct ppv_queue *q)
 
 /* ppv_main.c */
 void ppv_qp_schedule(struct ppv_qp *qp);
+void ppv_schedule_reset(struct ppv_priv *priv);
 
 /* ppv_rx.c */
 int ppv_rx_open(struct ppv_qp *qp);
 void ppv_rx_close(struct ppv_qp *qp);
 int ppv_rx_poll(struct ppv_qp *qp, int budget);
 void ppv_rx_refill_work(struct work_struct *work);
+void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay);
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp);
 unsigned int ppv_rx_truesize(unsigned int mtu);
 
@@ -197,7 +216,7 @@ unsigned int ppv_rx_truesize(unsigned int mtu);
 int ppv_tx_cache_create(void);
 void ppv_tx_cache_destroy(void);
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void ppv_tx_complete(struct ppv_qp *qp, int budget);
+void ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq, int budget);
 void ppv_tx_close(struct ppv_qp *qp);
 
 /* ppv_ethtool.c */

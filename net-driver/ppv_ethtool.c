@@ -31,13 +31,21 @@ static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
 	PPV_TX_STAT(packets), PPV_TX_STAT(bytes), PPV_TX_STAT(drops),
 	PPV_TX_STAT(errors), PPV_TX_STAT(alloc_fail), PPV_TX_STAT(kicks),
 	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
-	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx),
+	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx), PPV_TX_STAT(netpoll),
 };
 
 #define PPV_RX_NSTATS	ARRAY_SIZE(ppv_rx_stat_desc)
 #define PPV_TX_NSTATS	ARRAY_SIZE(ppv_tx_stat_desc)
 /* per queue pair: rx, tx and the interrupt count */
 #define PPV_QP_NSTATS	(PPV_RX_NSTATS + PPV_TX_NSTATS + 1)
+
+/* device-wide counters, before the per-queue ones */
+static const char * const ppv_dev_stat_names[] = {
+	"resets",	/* device resets that brought the datapath back */
+	"reset_fail",	/* resets and rebuilds that failed (retried) */
+};
+
+#define PPV_DEV_NSTATS	ARRAY_SIZE(ppv_dev_stat_names)
 
 /* Copy @n counters of the block at @base, consistently under @syncp. */
 static void ppv_read_stats(const struct u64_stats_sync *syncp, const void *base,
@@ -115,7 +123,7 @@ static int ppv_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return priv->nqp * PPV_QP_NSTATS;
+	return PPV_DEV_NSTATS + priv->nqp * PPV_QP_NSTATS;
 }
 
 static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -125,6 +133,8 @@ static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
+	for (i = 0; i < PPV_DEV_NSTATS; i++)
+		ethtool_sprintf(&data, "%s", ppv_dev_stat_names[i]);
 	for (q = 0; q < priv->nqp; q++) {
 		for (i = 0; i < PPV_RX_NSTATS; i++)
 			ethtool_sprintf(&data, "rx%u_%s", q, ppv_rx_stat_desc[i].name);
@@ -140,6 +150,9 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 	struct ppv_priv *priv = netdev_priv(dev);
 	unsigned int q;
 
+	/* in the order of ppv_dev_stat_names */
+	*data++ = atomic64_read(&priv->resets);
+	*data++ = atomic64_read(&priv->reset_fail);
 	for (q = 0; q < priv->nqp; q++) {
 		const struct ppv_qp *qp = &priv->qp[q];
 

@@ -20,6 +20,8 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_TX_OBJ]	= "fail_tx_obj",
 	[PPV_FAULT_TX_MAP]	= "fail_tx_map",
 	[PPV_FAULT_RX_MAP]	= "fail_rx_map",
+	[PPV_FAULT_RX_LIE]	= "lie_rx_used_id",
+	[PPV_FAULT_TX_LIE]	= "lie_tx_used_id",
 };
 
 static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];

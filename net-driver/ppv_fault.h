@@ -10,6 +10,8 @@
 
 #include <linux/types.h>
 
+#include "ppv_vring.h"
+
 enum ppv_fault_site {
 	PPV_FAULT_PROBE_ALLOC,	/* netdev and queue-pair arrays in probe */
 	PPV_FAULT_VECTORS,	/* MSI-X / INTx vector allocation in probe */
@@ -20,6 +22,8 @@ enum ppv_fault_site {
 	PPV_FAULT_TX_OBJ,	/* TX object allocation */
 	PPV_FAULT_TX_MAP,	/* each TX DMA mapping */
 	PPV_FAULT_RX_MAP,	/* each RX buffer's DMA mapping */
+	PPV_FAULT_RX_LIE,	/* RX: the device reports a used id past the ring */
+	PPV_FAULT_TX_LIE,	/* TX: the same */
 	PPV_FAULT_NR
 };
 
@@ -41,5 +45,23 @@ static inline void ppv_fault_exit(void)
 {
 }
 #endif
+
+/*
+ * Fault point: make the next used entry of @vr look as if the device had
+ * reported an id past the ring, the lie of a broken or malicious device.
+ * The entry is device-written and covered by used->idx already, so the
+ * device does not write it again before the driver has read it.
+ */
+static inline void ppv_fault_lie_used(struct ppv_vring *vr,
+				      enum ppv_fault_site site)
+{
+	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) &&
+	    ppv_vring_has_used(vr) && ppv_should_fail(site)) {
+		/* the used index before the entry it covers */
+		dma_rmb();
+		WRITE_ONCE(vr->used->ring[vr->last_used & vr->mask].id,
+			   cpu_to_le32(vr->num));
+	}
+}
 
 #endif /* _PPV_FAULT_H */

@@ -25,6 +25,9 @@
 /* MSI-X: vector 0 for config changes, vector 1 + n for queue pair n. */
 #define PPV_CONFIG_VECTOR	0
 
+/* Device resets from ppv_reset_work(): at most one a second. */
+#define PPV_RESET_INTERVAL	HZ
+
 static void ppv_qp_irq_disable_cb(struct ppv_qp *qp)
 {
 	ppv_vring_disable_cb(&qp->rxq.vr);
@@ -80,15 +83,40 @@ static irqreturn_t ppv_intx_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * The TX ring is shared with ppv_start_xmit(), which reaps completions and
+ * publishes on any CPU: everything NAPI does to it, reaping and re-arming
+ * the interrupt, runs under the queue's xmit lock. (Re-armed without it, a
+ * stale published index next to a fresh last_used could park used_event
+ * some 49 k entries ahead: a queue stopped by BQL would then wait for an
+ * interrupt that never comes.)
+ */
 static int ppv_poll(struct napi_struct *napi, int budget)
 {
 	struct ppv_qp *qp = container_of(napi, struct ppv_qp, napi);
+	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
+	bool more;
 	int done;
 
-	ppv_stat_inc(&qp->rx_stats, polls);
-	ppv_tx_complete(qp, budget);
-	if (!budget)
+	if (unlikely(!budget)) {
+		/*
+		 * netpoll (netconsole): TX completions only. It may call us
+		 * from inside ppv_start_xmit() on this CPU, with the xmit lock
+		 * held (a message printed there): only try the lock.
+		 */
+		if (__netif_tx_trylock(txq)) {
+			ppv_tx_complete(qp, txq, 0);
+			__netif_tx_unlock(txq);
+		}
 		return 0;
+	}
+
+	ppv_stat_inc(&qp->rx_stats, polls);
+	/* softirq: ppv_start_xmit() runs with BHs off, so never under us here */
+	__netif_tx_lock(txq, smp_processor_id());
+	ppv_tx_complete(qp, txq, budget);
+	__netif_tx_unlock(txq);
+
 	done = ppv_rx_poll(qp, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
 		/*
@@ -96,9 +124,10 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 		 * an interrupt only when most packets in flight are done;
 		 * ppv_start_xmit() reaps the rest as it goes.
 		 */
-		bool more = ppv_vring_enable_cb(&qp->rxq.vr);
-
+		more = ppv_vring_enable_cb(&qp->rxq.vr);
+		__netif_tx_lock(txq, smp_processor_id());
 		more |= ppv_vring_enable_cb_delayed(&qp->txq.vr);
+		__netif_tx_unlock(txq);
 		if (more)
 			ppv_qp_schedule(qp);
 	}
@@ -131,8 +160,10 @@ static void ppv_config_work(struct work_struct *work)
 	 * No rtnl here: ppv_stop() cancels this work under rtnl, after freeing
 	 * the IRQ that schedules it.
 	 */
-	if (ioread8(&priv->common->device_status) & VIRTIO_CONFIG_S_NEEDS_RESET)
-		netdev_err(priv->dev, "device needs a reset: take the interface down and up\n");
+	if (ioread8(&priv->common->device_status) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+		netdev_err(priv->dev, "device needs a reset: resetting it\n");
+		ppv_schedule_reset(priv);
+	}
 	ppv_update_carrier(priv);
 }
 
@@ -239,14 +270,37 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 
 static void ppv_refill_enable(struct ppv_priv *priv, bool on)
 {
-	spin_lock_bh(&priv->refill_lock);
+	spin_lock_irq(&priv->work_lock);
 	priv->refill_enabled = on;
-	spin_unlock_bh(&priv->refill_lock);
+	spin_unlock_irq(&priv->work_lock);
 }
 
-static int ppv_open(struct net_device *dev)
+/**
+ * ppv_schedule_reset - reset the device and rebuild the datapath, soon
+ * @priv: device
+ *
+ * For a device that broke the ring protocol (a used id or index it was
+ * never given: the chains it really consumed are unknown, so the rings
+ * are stopped), that set NEEDS_RESET, or after a rebuild that failed. From
+ * any context; at most one reset per PPV_RESET_INTERVAL.
+ */
+void ppv_schedule_reset(struct ppv_priv *priv)
 {
-	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned long next = READ_ONCE(priv->last_reset) + PPV_RESET_INTERVAL;
+	unsigned long now = jiffies;
+	unsigned long flags;
+
+	spin_lock_irqsave(&priv->work_lock, flags);
+	if (priv->reset_enabled)
+		schedule_delayed_work(&priv->reset_work,
+				      time_after(next, now) ? next - now : 0);
+	spin_unlock_irqrestore(&priv->work_lock, flags);
+}
+
+/* Build the datapath and start it: ndo_open and every rebuild. rtnl held. */
+static int ppv_up(struct ppv_priv *priv)
+{
+	struct net_device *dev = priv->dev;
 	unsigned int i;
 	int err;
 
@@ -276,7 +330,7 @@ static int ppv_open(struct net_device *dev)
 		struct ppv_qp *qp = &priv->qp[i];
 
 		if (!ppv_rx_fill(qp, GFP_KERNEL))
-			schedule_delayed_work(&qp->refill, HZ / 50);
+			ppv_rx_schedule_refill(qp, HZ / 50);
 		napi_enable(&qp->napi);
 		/*
 		 * An interrupt that came while NAPI was disabled was lost, and
@@ -289,7 +343,12 @@ static int ppv_open(struct net_device *dev)
 	}
 	ppv_update_carrier(priv);
 	priv->up = true;
-	netif_tx_start_all_queues(dev);
+	/*
+	 * Wake, not start: after a rebuild the qdisc holds packets that
+	 * ppv_down()'s netif_tx_disable() kept back, and only a wake
+	 * reschedules it.
+	 */
+	netif_tx_wake_all_queues(dev);
 	return 0;
 
 err_queues:
@@ -301,30 +360,104 @@ err_reset:
 	return err;
 }
 
-static int ppv_stop(struct net_device *dev)
+/*
+ * Stop the datapath and free it: ndo_stop and every rebuild. rtnl held.
+ * The order is what makes a rebuild under traffic safe:
+ *  1. no refill work may start, the running one finishes (it polls);
+ *  2. NAPI off: no poll runs any more, so nothing can wake a TX queue;
+ *     netpoll skips a disabled NAPI too;
+ *  3. netif_tx_disable() takes each xmit lock: a ppv_start_xmit() (or
+ *     netpoll's) in progress has finished, and no new one starts;
+ *  4. the device reset: it stops touching the rings;
+ * only then are IRQs, rings, packets, pages and BQL state freed.
+ */
+static void ppv_down(struct ppv_priv *priv)
 {
-	struct ppv_priv *priv = netdev_priv(dev);
+	struct net_device *dev = priv->dev;
 	unsigned int i;
 
-	/* a failed reopen in ppv_change_mtu() left nothing to stop */
 	if (!priv->up)
-		return 0;
+		return;
 	priv->up = false;
-	netif_tx_disable(dev);
-	/* no refill work may start after this; the running one finishes */
 	ppv_refill_enable(priv, false);
 	for (i = 0; i < priv->nqp; i++)
 		cancel_delayed_work_sync(&priv->qp[i].refill);
 	for (i = 0; i < priv->nqp; i++)
 		napi_disable(&priv->qp[i].napi);
+	netif_tx_disable(dev);
 
-	/* the device stops touching the rings and stops interrupting */
 	ppv_reset(priv);
 	ppv_free_irqs(priv);
 	cancel_work_sync(&priv->config_work);
 	netif_carrier_off(dev);
 	ppv_free_queues(priv);
+}
+
+static int ppv_open(struct net_device *dev)
+{
+	return ppv_up(netdev_priv(dev));
+}
+
+static int ppv_stop(struct net_device *dev)
+{
+	/* after a failed rebuild nothing is up: ppv_down() returns at once */
+	ppv_down(netdev_priv(dev));
 	return 0;
+}
+
+/**
+ * ppv_rebuild - take a running interface down and up again, safely
+ * @dev: netdev, running; rtnl held
+ * @mtu: MTU of the rebuilt datapath
+ *
+ * The one path for every change that needs new rings or buffers (MTU
+ * today) and for the device reset. If the new datapath cannot be built, the
+ * old MTU is tried again; if that fails too, the interface stays running
+ * with its queues stopped and the reset work retries.
+ *
+ * Return: 0, or the error of the attempt with @mtu.
+ */
+static int ppv_rebuild(struct net_device *dev, unsigned int mtu)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int old = dev->mtu;
+	int err;
+
+	ppv_down(priv);
+	WRITE_ONCE(dev->mtu, mtu);
+	err = ppv_up(priv);
+	if (!err)
+		return 0;
+	if (mtu != old) {
+		netdev_err(dev, "cannot restart with MTU %u (%d): keeping MTU %u\n",
+			   mtu, err, old);
+		WRITE_ONCE(dev->mtu, old);
+		if (!ppv_up(priv))
+			return err;
+	}
+	netdev_err(dev, "cannot restart the datapath (%d): retrying\n", err);
+	atomic64_inc(&priv->reset_fail);
+	ppv_schedule_reset(priv);
+	return err;
+}
+
+static void ppv_reset_work(struct work_struct *work)
+{
+	struct ppv_priv *priv = container_of(to_delayed_work(work),
+					     struct ppv_priv, reset_work);
+	struct net_device *dev = priv->dev;
+
+	rtnl_lock();
+	/* a down interface comes up from scratch anyway */
+	if (netif_running(dev)) {
+		WRITE_ONCE(priv->last_reset, jiffies);
+		netdev_warn(dev, "resetting the device\n");
+		if (!ppv_rebuild(dev, dev->mtu)) {
+			atomic64_inc(&priv->resets);
+			netdev_info(dev, "device reset: datapath back\n");
+		}
+	}
+	rtnl_unlock();
 }
 
 /*
@@ -333,21 +466,11 @@ static int ppv_stop(struct net_device *dev)
  */
 static int ppv_change_mtu(struct net_device *dev, int mtu)
 {
-	int old = dev->mtu, err;
-
 	if (!netif_running(dev)) {
-		dev->mtu = mtu;
+		WRITE_ONCE(dev->mtu, mtu);
 		return 0;
 	}
-	ppv_stop(dev);
-	dev->mtu = mtu;
-	err = ppv_open(dev);
-	if (err) {
-		dev->mtu = old;
-		netdev_err(dev, "cannot restart with MTU %d (%d): set the link down and up to retry\n",
-			   mtu, err);
-	}
-	return err;
+	return ppv_rebuild(dev, mtu);
 }
 
 static const struct net_device_ops ppv_netdev_ops = {
@@ -402,8 +525,10 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->dev = dev;
 	priv->pdev = pdev;
 	priv->nqp = 1;
-	spin_lock_init(&priv->refill_lock);
+	spin_lock_init(&priv->work_lock);
 	INIT_WORK(&priv->config_work, ppv_config_work);
+	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
+	priv->reset_enabled = true;
 	pci_set_drvdata(pdev, priv);
 
 	err = pci_enable_device(pdev);
@@ -493,11 +618,21 @@ err_free_netdev:
 	return err;
 }
 
+/* No reset work may start after this; a running one finishes. */
+static void ppv_reset_disable(struct ppv_priv *priv)
+{
+	spin_lock_irq(&priv->work_lock);
+	priv->reset_enabled = false;
+	spin_unlock_irq(&priv->work_lock);
+	cancel_delayed_work_sync(&priv->reset_work);
+}
+
 static void ppv_remove(struct pci_dev *pdev)
 {
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
 	unsigned int i;
 
+	ppv_reset_disable(priv);
 	unregister_netdev(priv->dev);	/* runs ppv_stop() if up */
 	ppv_reset(priv);
 	cancel_work_sync(&priv->config_work);
@@ -515,6 +650,7 @@ static void ppv_shutdown(struct pci_dev *pdev)
 {
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
 
+	ppv_reset_disable(priv);
 	rtnl_lock();
 	netif_device_detach(priv->dev);
 	if (netif_running(priv->dev))

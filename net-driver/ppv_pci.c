@@ -399,4 +399,6 @@ void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q)
 	q->slot = NULL;
 	dma_free_coherent(&priv->pdev->dev, q->mem_bytes, q->mem, q->mem_dma);
 	q->mem = NULL;
+	/* no pointer into the freed ring survives a failed rebuild */
+	memset(&q->vr, 0, sizeof(q->vr));
 }

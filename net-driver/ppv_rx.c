@@ -128,14 +128,15 @@ bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 	return ppv_vring_in_flight(vr) != 0;
 }
 
-static void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay)
+void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay)
 {
 	struct ppv_priv *priv = qp->priv;
+	unsigned long flags;
 
-	spin_lock_bh(&priv->refill_lock);
+	spin_lock_irqsave(&priv->work_lock, flags);
 	if (priv->refill_enabled)
 		schedule_delayed_work(&qp->refill, delay);
-	spin_unlock_bh(&priv->refill_lock);
+	spin_unlock_irqrestore(&priv->work_lock, flags);
 }
 
 /* The ring ran empty under GFP_ATOMIC: refill from process context. */
@@ -209,12 +210,35 @@ static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)
 	napi_gro_receive(&qp->napi, skb);
 }
 
+/*
+ * The device returned a buffer it was never given, or moved the used index
+ * past what it was given: which buffers it really filled is unknown, so the
+ * ring stays stopped until the reset work rebuilds it (and frees them).
+ */
+static void ppv_rx_broken(struct ppv_qp *qp, int r)
+{
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	if (r == -EIO)
+		u64_stats_inc(&qp->rx_stats.bad_idx);
+	else
+		u64_stats_inc(&qp->rx_stats.bad_id);
+	u64_stats_update_end(&qp->rx_stats.syncp);
+	netdev_err(qp->priv->dev, "rx%u: device reported %s (err %d): ring stopped, resetting the device\n",
+		   qp->index, r == -EIO ? "a used index past the ring" :
+		   "a used id it was not given", r);
+	ppv_schedule_reset(qp->priv);
+}
+
 /* Receive up to @budget packets, then refill. Returns the packets taken. */
 int ppv_rx_poll(struct ppv_qp *qp, int budget)
 {
 	struct ppv_vring *vr = &qp->rxq.vr;
 	int done = 0;
 
+	/* already reported: the reset work takes it from here */
+	if (unlikely(vr->broken))
+		return 0;
+	ppv_fault_lie_used(vr, PPV_FAULT_RX_LIE);
 	while (done < budget) {
 		void *token = NULL;
 		u32 len;
@@ -230,24 +254,16 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 			ppv_rx_one(qp, token, len);
 			continue;
 		}
-		switch (r) {
-		case -EMSGSIZE:	/* length over the posted buffer */
-			ppv_stat_inc(&qp->rx_stats, bad_len);
-			ppv_rx_drop(qp, token);
-			break;
-		case -ERANGE:	/* id out of range */
-		case -ENOENT:	/* id not posted */
-			ppv_stat_inc(&qp->rx_stats, bad_id);
-			break;
-		default:	/* -EIO: used index ran ahead */
-			ppv_stat_inc(&qp->rx_stats, bad_idx);
-			netdev_err(qp->priv->dev,
-				   "rx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
-				   qp->index);
+		if (r != -EMSGSIZE) {
+			/* -ERANGE, -ENOENT, -EIO: the ring is broken */
+			ppv_rx_broken(qp, r);
 			return done;
 		}
-		net_dbg_ratelimited("%s: rx%u: bad used entry (err %d)\n",
-				    qp->priv->dev->name, qp->index, r);
+		/* a length over the posted buffer: drop it, the ring goes on */
+		ppv_stat_inc(&qp->rx_stats, bad_len);
+		ppv_rx_drop(qp, token);
+		net_dbg_ratelimited("%s: rx%u: used length %u over the buffer\n",
+				    qp->priv->dev->name, qp->index, len);
 	}
 
 	/* an empty ring gets no packet, so no poll: refill from process context now */

@@ -125,6 +125,26 @@ static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
 }
 
 /*
+ * The device returned a chain it was never given, or moved the used index
+ * past what it was given: the packets it really sent are unknown, so the
+ * ring stays stopped until the reset work rebuilds it (and frees them).
+ */
+static void ppv_tx_broken(struct ppv_qp *qp, struct netdev_queue *txq, int r)
+{
+	u64_stats_update_begin(&qp->tx_stats.syncp);
+	if (r == -EIO)
+		u64_stats_inc(&qp->tx_stats.bad_idx);
+	else
+		u64_stats_inc(&qp->tx_stats.bad_id);
+	u64_stats_update_end(&qp->tx_stats.syncp);
+	netif_tx_stop_queue(txq);
+	netdev_err(qp->priv->dev, "tx%u: device reported %s (err %d): ring stopped, resetting the device\n",
+		   qp->index, r == -EIO ? "a used index past the ring" :
+		   "a used id it was not given", r);
+	ppv_schedule_reset(qp->priv);
+}
+
+/*
  * Reap completed packets; the caller holds the queue's xmit lock. @budget 0
  * outside NAPI.
  */
@@ -137,17 +157,13 @@ static void ppv_tx_reclaim(struct ppv_qp *qp, struct netdev_queue *txq,
 	u32 len;
 	int r;
 
+	/* already reported: the reset work takes it from here */
+	if (unlikely(vr->broken))
+		return;
+	ppv_fault_lie_used(vr, PPV_FAULT_TX_LIE);
 	while ((r = ppv_vring_get_used(vr, &token, &len)) != 0) {
-		if (r == -ERANGE || r == -ENOENT) {
-			ppv_stat_inc(&qp->tx_stats, bad_id);
-			continue;
-		}
-		if (r == -EIO) {
-			ppv_stat_inc(&qp->tx_stats, bad_idx);
-			netdev_err(qp->priv->dev,
-				   "tx%u: device moved the used index past the ring: queue stopped until the interface is reset\n",
-				   qp->index);
-			netif_tx_stop_queue(txq);
+		if (unlikely(r == -ERANGE || r == -ENOENT || r == -EIO)) {
+			ppv_tx_broken(qp, txq, r);
 			break;
 		}
 		/* the device writes nothing into a TX chain: len must be 0 */
@@ -244,20 +260,22 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* Reap completed packets (NAPI context) and wake the queue if it stopped. */
-void ppv_tx_complete(struct ppv_qp *qp, int budget)
+/*
+ * Reap completed packets and wake the queue if the ring had filled: from
+ * ppv_poll(), @budget 0 when netpoll polls. The caller holds the xmit lock.
+ */
+void ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq, int budget)
 {
-	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
 	struct ppv_vring *vr = &qp->txq.vr;
 
-	__netif_tx_lock(txq, smp_processor_id());
+	if (!budget)
+		ppv_stat_inc(&qp->tx_stats, netpoll);
 	ppv_tx_reclaim(qp, txq, budget);
 	if (netif_tx_queue_stopped(txq) && !vr->broken &&
 	    vr->num_free >= qp->tx_stop_at) {
 		netif_tx_wake_queue(txq);
 		ppv_stat_inc(&qp->tx_stats, wakes);
 	}
-	__netif_tx_unlock(txq);
 }
 
 /* After the device was reset: free every packet still on the ring. */

@@ -169,10 +169,12 @@ bool ppv_vring_has_used(const struct ppv_vring *vr)
  * Return: 1 with *@token and *@len set; 0 when nothing is used;
  * -EMSGSIZE with *@token set when the length exceeds what was posted (the
  * caller drops and recycles the buffer); -ERANGE (id out of range) or
- * -ENOENT (id not heading a chain in flight): the entry is skipped;
- * -EIO when the used index ran past the published avail index (more used
- * than ever offered, or backwards): the ring is marked broken and nothing
- * more is taken from it.
+ * -ENOENT (id not heading a chain in flight): the chain the device really
+ * consumed is unknown and stays posted for ever, so the ring is marked
+ * broken; -EIO when the used index ran past the published avail index
+ * (more used than ever offered, or backwards), or on a ring already
+ * broken. Nothing more is taken from a broken ring: the caller resets the
+ * device and takes every chain back with ppv_vring_detach_unused().
  */
 int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len)
 {
@@ -200,11 +202,15 @@ int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len)
 	*len = le32_to_cpu(READ_ONCE(e->len));
 	vr->last_used++;
 
-	if (unlikely(id >= vr->num))
+	if (unlikely(id >= vr->num)) {
+		vr->broken = true;
 		return -ERANGE;
+	}
 	s = &vr->slot[id];
-	if (unlikely(!s->token))
+	if (unlikely(!s->token)) {
+		vr->broken = true;
 		return -ENOENT;
+	}
 
 	*token = s->token;
 	ppv_vring_free_chain(vr, id);

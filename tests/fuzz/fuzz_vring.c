@@ -184,13 +184,16 @@ static int get_one(void)
 		return 0;
 	}
 	f.last_used++;
+	/* a lie about the id breaks the ring: what was consumed is unknown */
 	if (le32_to_cpu(e.id) >= f.num) {
-		CHECK(ret == -ERANGE && !token);
+		CHECK(ret == -ERANGE && !token && f.vr.broken);
+		f.broken = true;
 		return 1;
 	}
 	r = f.by_head[le32_to_cpu(e.id)];
 	if (!r) {
-		CHECK(ret == -ENOENT && !token);
+		CHECK(ret == -ENOENT && !token && f.vr.broken);
+		f.broken = true;
 		return 1;
 	}
 	/* the token in flight at that head, and the device's length */
