@@ -594,42 +594,70 @@ static void test_malicious(void)
 	dm_push_raw(&r.dm, 0xffffffff, 0);
 	dm_flush(&r.dm);
 	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ERANGE);
-	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ERANGE);
-	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 0);
+	/* which chain it consumed is unknown: the ring is broken for good */
+	CHECK(r.vr.broken);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(!ppv_vring_has_used(&r.vr));
+	CHECK(add_chain(&r, 0, 1, 100, tok(5)) == -ENOSPC);
+	/* after the reset every chain the device was given comes back */
 	CHECK(reclaim_victims(&r) == 2);
-	CHECK(still_works(&r));
-	tap_result("malicious device: used id >= num is -ERANGE and skipped");
+	CHECK(r.vr.num_free == 8);
+	ring_free(&r);
+	tap_result("malicious device: used id >= num is -ERANGE, ring broken, chains recovered");
 
 	/* chain of three: heads at free_head, the middle one is not a head */
+	ring_setup(&r, 8, false);
 	CHECK(add_chain(&r, 1, 2, 100, tok(1)) == 0);
 	ppv_vring_publish(&r.vr);
 	dm_pop_all(&r.dm);
 	head = r.dm.held[0].head;
 	mid = le16_to_cpu(r.vr.desc[head].next);
-	publish_victims(&r, 3);		/* one for each lie below */
+	publish_victims(&r, 1);
 	dm_push_raw(&r.dm, mid, 0);
 	dm_flush(&r.dm);
 	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
-	CHECK(r.vr.num_free == 8 - 3 - 3);
-	dm_complete(&r.dm, 0, 200);
+	CHECK(r.vr.broken);
+	CHECK(r.vr.num_free == 8 - 3 - 1);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EIO);
+	CHECK(reclaim_victims(&r) == 2);
+	CHECK(r.vr.num_free == 8);
+	ring_free(&r);
+
+	/* the same id twice: no longer in flight the second time */
+	ring_setup(&r, 8, false);
+	CHECK(add_chain(&r, 0, 1, 100, tok(1)) == 0);
+	ppv_vring_publish(&r.vr);
+	dm_pop_all(&r.dm);
+	head = r.dm.held[0].head;
+	publish_victims(&r, 1);
+	dm_complete(&r.dm, 0, 20);
+	dm_push_raw(&r.dm, head, 0);
 	dm_flush(&r.dm);
 	t = NULL;
 	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1 && t == tok(1) &&
-	      len == 200);
-	CHECK(r.vr.num_free == 8 - 3);
-	/* the same id again: no longer in flight */
-	dm_push_raw(&r.dm, head, 0);
-	dm_flush(&r.dm);
+	      len == 20);
 	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
+	CHECK(r.vr.broken);
+	CHECK(reclaim_victims(&r) == 1);
+	ring_free(&r);
+
 	/* an id heading nothing in flight */
-	for (i = 0; i < 8 && (r.vr.slot[i].token || i == head); i++)
+	ring_setup(&r, 8, false);
+	publish_victims(&r, 1);
+	for (i = 0; i < 8 && r.vr.slot[i].token; i++)
 		;
 	dm_push_raw(&r.dm, i, 0);
 	dm_flush(&r.dm);
 	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ENOENT);
-	CHECK(reclaim_victims(&r) == 3);
+	CHECK(r.vr.broken);
+	CHECK(reclaim_victims(&r) == 1);
+	CHECK(r.vr.num_free == 8);
+	tap_result("malicious device: used id not heading a chain in flight is -ENOENT, ring broken");
+
+	/* a fresh ring after the reset works */
+	ring_free(&r);
+	ring_setup(&r, 8, false);
 	CHECK(still_works(&r));
-	tap_result("malicious device: used id not heading a chain in flight is -ENOENT");
 
 	/* 2 writable buffers of 100: 201 bytes is one too many */
 	CHECK(add_chain(&r, 1, 2, 100, tok(2)) == 0);
