@@ -1,37 +1,82 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Differences between the kernels ppvnet builds for (Debian's 6.1 and 6.12),
- * kept in this one file.
+ * Differences between the kernels ppvnet builds for, kept in this one file.
+ * Built and checked (W=1, sparse) against every series Debian ships: 6.1
+ * (bookworm), 6.12 (bookworm-backports), 7.2 (sid), 7.3 (trixie-backports).
+ * Each gate names the upstream release that brought the change and the
+ * commit that did it.
  */
 #ifndef _PPV_COMPAT_H
 #define _PPV_COMPAT_H
 
+#include <linux/pci.h>
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-#include <net/page_pool/helpers.h>
-/* 6.6+: every pool hands out fragments */
-#define PP_FLAG_PAGE_FRAG	0
-/* 6.6+: a pool tied to its NAPI recycles directly from skb frees there. */
-static inline void ppv_pp_set_napi(struct page_pool_params *pp,
-				   struct napi_struct *napi,
-				   struct net_device *dev)
-{
-	pp->napi = napi;
-	pp->netdev = dev;
-}
-#else
-#include <net/page_pool.h>
-static inline void ppv_pp_set_napi(struct page_pool_params *pp,
-				   struct napi_struct *napi,
-				   struct net_device *dev)
-{
-}
+/*
+ * 6.1 is the oldest: netif_napi_add() without the weight argument (6.1,
+ * b48b89f9c189 "net: drop the weight argument from netif_napi_add"); every
+ * other kernel interface ppvnet uses is in 6.1 with the signature used here
+ * and unchanged up to 7.3 (get_ringparam() with kernel_ethtool_ringparam,
+ * ethtool_sprintf(), napi_build_skb(), skb_mark_for_recycle(),
+ * page_pool_alloc_frag(), page_pool_put_full_page(), u64_stats_t).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "ppvnet needs Linux 6.1 or later"
 #endif
 
-/* 6.8 renamed PCI_IRQ_LEGACY */
-#include <linux/pci.h>
-#ifndef PCI_IRQ_INTX
+/*
+ * 6.6: include/net/page_pool.h became net/page_pool/types.h plus
+ * net/page_pool/helpers.h (a9ca9f9ceff3 "page_pool: split types and
+ * declarations from page_pool.h"); the old name is gone.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/*
+ * 6.7: every pool hands out fragments and PP_FLAG_PAGE_FRAG is gone
+ * (09d96ee5674a "page_pool: remove PP_FLAG_PAGE_FRAG"). Up to 6.6
+ * page_pool_alloc_frag() WARNs and returns NULL on a pool created without
+ * the flag, so it must stay the real one there.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+#define PP_FLAG_PAGE_FRAG	0
+#endif
+
+/*
+ * Tie a queue's pool to its NAPI context and its netdev:
+ * - 6.4: page_pool_params.napi, the NAPI that is the pool's only consumer,
+ *   lets skb frees in that NAPI recycle straight into the pool's cache
+ *   (8c48eea3adf3 "page_pool: allow caching from safely localized NAPI").
+ *   The pool must be destroyed with that NAPI disabled (ppv_rx_close()).
+ * - 6.8: page_pool_params.netdev lists the pool under its netdev for the
+ *   netlink page-pool introspection (083772c9f972 "net: page_pool: record
+ *   pools per netdev"; the fast/slow split of the params, 5027ec19f104,
+ *   came in the same release and keeps designated initialisers working).
+ */
+static inline void ppv_pp_set_napi(struct page_pool_params *pp,
+				   struct napi_struct *napi,
+				   struct net_device *dev)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	pp->napi = napi;
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	pp->netdev = dev;
+#endif
+}
+
+/*
+ * 6.8: PCI_IRQ_LEGACY renamed PCI_IRQ_INTX (58ff9c5acb4a "PCI: Rename
+ * PCI_IRQ_LEGACY to PCI_IRQ_INTX"); the old name stayed as an alias until
+ * 6.10 (0e1fdd222f0a "PCI: Remove PCI_IRQ_LEGACY"). Stable trees took the
+ * rename along with later fixes (5.4.293 has it; 6.1.192 does not), so
+ * below 6.8 it is defined only where the tree lacks it: a second
+ * definition would be a warning.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0) && !defined(PCI_IRQ_INTX)
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
 

@@ -5,12 +5,21 @@
 #            Outside the tree by default so a fresh clone reuses them; keyed
 #            by kernel release below it.
 # KERNEL     which guest kernel: "default" (the release of the installed
-#            linux-headers-amd64), "6.12" (newest 6.12 from bookworm-backports)
-#            or an exact Debian kernel release such as 6.1.0-56-amd64, or
+#            linux-headers-amd64), "6.12" (newest 6.12 from bookworm-backports),
+#            a Debian suite such as "sid" or "trixie-backports" (the kernel
+#            that suite's linux-headers-amd64 points at, found anew whenever
+#            the suite's package lists are refreshed; modules for suites of
+#            a newer Debian release are built in a chroot of it, see
+#            chroot.sh), an exact Debian kernel release such
+#            as 6.1.0-56-amd64, or
 #            "debug": a KASAN/UBSAN/lockdep/kmemleak/DMA-API-debug/fault-
 #            injection kernel built from linux-source-<major.minor> (same
 #            upstream version as linux-headers-amd64) plus qemu-setup/
 #            debug.config, by qemu-setup/build-debug-kernel.sh.
+# PPV_MIRROR the Debian mirror for the private apt configurations and the
+#            build chroots (default http://deb.debian.org/debian).
+# PPV_APT_MAX_AGE  hours after which a private suite's package lists are
+#            refreshed (default 24): sid drops superseded kernels quickly.
 
 PPV_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PPV_CACHE=${PPV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ppvnet}
@@ -19,25 +28,104 @@ KERNEL=${KERNEL:-default}
 ppv_log() { printf '[ppv] %s\n' "$*" >&2; }
 ppv_die() { printf '[ppv] error: %s\n' "$*" >&2; exit 1; }
 
-# Private apt configuration for bookworm-backports: own sources list and own
-# lists folder, so the system's sources and package lists stay untouched.
-ppv_bpo_apt() {
-	local d=$PPV_CACHE/apt-bpo
-	mkdir -p "$d/lists/partial" "$d/archives/partial"
-	[ -f "$d/sources.list" ] ||
-		echo 'deb http://deb.debian.org/debian bookworm-backports main' >"$d/sources.list"
-	apt-get -q -o Dir::Etc::SourceList="$d/sources.list" \
-		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$d/lists" \
-		-o Dir::Cache::Archives="$d/archives" \
-		-o APT::Default-Release=bookworm-backports "$@"
+PPV_MIRROR=${PPV_MIRROR:-http://deb.debian.org/debian}
+PPV_APT_MAX_AGE=${PPV_APT_MAX_AGE:-24}
+
+# The suites ppvnet takes kernels from besides the host's own: each gets a
+# private apt configuration (own sources list, lists folder, package cache
+# and an empty dpkg status), so the system's sources, lists and
+# /var/cache/apt stay untouched and the host's installed packages do not
+# mix into the answers. The archive keys are the host's (debian-archive-
+# keyring of Debian 12 carries the trixie keys that sign sid too).
+ppv_apt_dir() {
+	case $1 in
+	bookworm-backports) echo "$PPV_CACHE/apt-bpo" ;;	# its name before sid came
+	*) echo "$PPV_CACHE/apt-$1" ;;
+	esac
 }
 
-ppv_bpo_cache() {
-	local d=$PPV_CACHE/apt-bpo
-	apt-cache -o Dir::Etc::SourceList="$d/sources.list" \
+ppv_apt_opts() {
+	local d
+	d=$(ppv_apt_dir "$1")
+	mkdir -p "$d/lists/partial" "$d/archives/partial" "$d/cache"
+	[ -f "$d/sources.list" ] ||
+		echo "deb $PPV_MIRROR $1 main" >"$d/sources.list"
+	[ -f "$d/status" ] || : >"$d/status"
+	printf '%s\n' -o "Dir::Etc::SourceList=$d/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$d/lists" "$@"
+		-o "Dir::State::Lists=$d/lists" \
+		-o "Dir::State::status=$d/status" \
+		-o "Dir::Cache=$d/cache" \
+		-o "Dir::Cache::Archives=$d/archives" \
+		-o "APT::Default-Release=$1" \
+		-o APT::Sandbox::User=root	# downloads land in root's cache
+}
+
+# ppv_apt SUITE apt-get-arguments...
+ppv_apt() {
+	local suite=$1 opts
+	shift
+	mapfile -t opts < <(ppv_apt_opts "$suite")
+	apt-get -q "${opts[@]}" "$@"
+}
+
+# ppv_apt_cache SUITE apt-cache-arguments...
+ppv_apt_cache() {
+	local suite=$1 opts
+	shift
+	mapfile -t opts < <(ppv_apt_opts "$suite")
+	apt-cache "${opts[@]}" "$@"
+}
+
+# Refresh a private suite's lists when missing or older than PPV_APT_MAX_AGE
+# hours (apt gives list files the archive's dates, so a stamp file keeps
+# the time of the last update); "force" refreshes now. Offline, lists that
+# exist are kept.
+ppv_apt_lists() {
+	local d
+	d=$(ppv_apt_dir "$1")
+	mkdir -p "$d"
+	# one update at a time per suite; a second caller then finds fresh lists
+	(
+		flock 9
+		if [ "${2:-}" != force ] && ls "$d"/lists/*_Packages* >/dev/null 2>&1 &&
+			[ -n "$(find "$d/updated" -mmin -$((PPV_APT_MAX_AGE * 60)) 2>/dev/null)" ]; then
+			exit 0
+		fi
+		ppv_log "apt-get update for $1 (private lists in $d)"
+		if ! ppv_apt "$1" update >&2; then
+			# offline: the lists from the last update still name a kernel
+			ls "$d"/lists/*_Packages* >/dev/null 2>&1 || exit 1
+			ppv_log "apt-get update for $1 failed: using the lists of $(date -r "$d/updated" +%F 2>/dev/null || echo 'an earlier update')"
+			exit 0
+		fi
+		touch "$d/updated"
+	) 9>"$d/update.lock" || ppv_die "apt-get update for $1 failed"
+}
+
+# Kept for existing callers: bookworm-backports.
+ppv_bpo_apt() { ppv_apt bookworm-backports "$@"; }
+ppv_bpo_cache() { ppv_apt_cache bookworm-backports "$@"; }
+
+# Codename of the host's Debian release (bookworm).
+ppv_host_codename() {
+	(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
+}
+
+# The Debian release whose userland builds modules for a kernel of SUITE:
+# "host" when that is the host's own release (bookworm, bookworm-backports:
+# gcc-12), else the suite without "-backports" (trixie-backports -> trixie,
+# built with trixie's gcc-14; sid -> sid, whose kernels sid's gcc builds).
+ppv_build_suite() {
+	local base=${1%-backports}
+	if [ "$base" = "$(ppv_host_codename)" ]; then echo host; else echo "$base"; fi
+}
+
+# Kernel release that SUITE's linux-headers-amd64 points at (its candidate).
+ppv_suite_release() {
+	ppv_apt_cache "$1" depends linux-headers-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-headers-\([0-9][^ ]*-amd64\)$/\1/p' | sort -V | tail -n1 |
+		grep . || ppv_die "no amd64 kernel headers found in $1"
 }
 
 # Prints the kernel release (uname -r) the KERNEL knob stands for.
@@ -51,15 +139,52 @@ ppv_kernel_release() {
 		echo "${dep#linux-headers-}"
 		;;
 	6.12)
-		ls "$PPV_CACHE"/apt-bpo/lists/*_Packages* >/dev/null 2>&1 ||
-			ppv_bpo_apt update >&2 ||
-			ppv_die "apt-get update for bookworm-backports failed"
+		ppv_apt_lists bookworm-backports
 		ppv_bpo_release
 		;;
 	debug) ppv_debug_name ;;
 	*-amd64) echo "$KERNEL" ;;
-	*) ppv_die "KERNEL=$KERNEL: use default, 6.12, debug or a release like 6.1.0-56-amd64" ;;
+	*)
+		ppv_is_suite "$KERNEL" ||
+			ppv_die "KERNEL=$KERNEL: use default, 6.12, a Debian suite (sid, trixie-backports...), debug or a release like 6.1.0-56-amd64"
+		ppv_apt_lists "$KERNEL"
+		ppv_suite_release "$KERNEL"
+		;;
 	esac
+}
+
+# A Debian suite name (sid, trixie-backports, forky...) rather than another knob.
+ppv_is_suite() {
+	case $1 in
+	'' | default | debug | *[!a-z-]*) return 1 ;;
+	*) return 0 ;;
+	esac
+}
+
+# The apt suite a Debian kernel release is fetched from: "host" for the
+# host's own sources, else a private suite whose lists know the release.
+ppv_kernel_suite() {
+	local s
+	if [ "$KERNEL" = 6.12 ]; then
+		echo bookworm-backports
+		return
+	elif ppv_is_suite "$KERNEL"; then
+		echo "$KERNEL"
+		return
+	fi
+	if apt-cache show "linux-headers-$1" >/dev/null 2>&1 ||
+		[ "$KERNEL" = default ]; then
+		echo host
+		return
+	fi
+	for s in bookworm-backports trixie-backports sid; do
+		ls "$(ppv_apt_dir "$s")"/lists/*_Packages* >/dev/null 2>&1 || continue
+		if ppv_apt_cache "$s" show "linux-headers-$1" >/dev/null 2>&1; then
+			echo "$s"
+			return
+		fi
+	done
+	echo host
 }
 
 # Newest 6.12 amd64 kernel release known to the backports lists.
