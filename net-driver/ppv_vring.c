@@ -139,7 +139,7 @@ void ppv_vring_publish(struct ppv_vring *vr)
 /* After ppv_vring_publish(): does the device want a notification? */
 bool ppv_vring_kick_prepare(struct ppv_vring *vr)
 {
-	u16 old = vr->kicked_idx, new = vr->avail_idx;
+	u16 old = vr->kicked_idx, new = vr->published;
 
 	vr->kicked_idx = new;
 	/*

@@ -84,7 +84,7 @@ struct ppv_vring {
 	u16 num_free;		/* descriptors on the free list */
 	u16 avail_idx;		/* next avail index, free-running (wraps at 2^16) */
 	u16 published;		/* avail index the device has seen */
-	u16 kicked_idx;		/* avail_idx at the last kick decision, free-running */
+	u16 kicked_idx;		/* published at the last kick decision, free-running */
 	u16 avail_flags;	/* shadow of avail->flags */
 
 	/* Written by the consumer (get_used/enable_cb). */

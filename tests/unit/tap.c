@@ -42,6 +42,20 @@ void tap_result(const char *fmt, ...)
 	check_fails = 0;
 }
 
+void tap_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_run++;
+	printf("ok %d - ", n_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+	check_fails = 0;
+}
+
 int tap_done(void)
 {
 	printf("1..%d\n%d passed, %d failed\n", n_run, n_run - n_failed,

@@ -13,6 +13,9 @@
 bool tap_check(bool cond, const char *what, const char *file, int line);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tap_result(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "ok N - ... # SKIP why": a test this machine cannot run */
+void tap_skip(const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int tap_done(void);
 
 /* Evaluates to the condition, so a long loop can stop at its first failure. */

@@ -7,5 +7,6 @@ int main(void)
 {
 	test_vring();
 	test_rxparse();
+	test_conc();
 	return tap_done();
 }

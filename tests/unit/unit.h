@@ -4,5 +4,6 @@
 
 void test_vring(void);
 void test_rxparse(void);
+void test_conc(void);
 
 #endif
