@@ -28,7 +28,9 @@ if [ -f "$out" ]; then
 	echo "$out"
 	exit 0
 fi
-rm -f "$kdir"/initramfs-*.cpio
+# old images go, but not those of the last hour: a parallel run (a test
+# suite next to a benchmark) may be booting one right now
+find "$kdir" -maxdepth 1 -name 'initramfs-*.cpio' -mmin +60 -delete
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -76,6 +78,11 @@ for m in $ref_modules; do
 	add_mod "$m"
 done
 [ -n "$ko" ] && cp "$ko" "$root/lib/modules/ppv/ppvnet.ko"
+# netconsole and its dependencies (configfs), for the netconsole test, in
+# their own load order (not loaded with virtio_net)
+order=$root/lib/modules/ppv/netconsole.order
+: >"$order"
+add_mod netconsole
 
 cp "$PPV_TOP/qemu-setup/guest/init" "$root/init"
 cp "$PPV_TOP"/qemu-setup/guest/lib.sh "$root/ppv/"

@@ -191,7 +191,12 @@ class Vm:
         if a.device_opts:
             dev += a.device_opts.split(",")
         # slab_nomerge: every driver cache gets its own /sys/kernel/slab entry
+        # log_buf_len: the stock kernel's 128 KB ring wraps in 1,000 flaps
+        # (the guest copies /dev/kmsg as it goes, but a burst while it is
+        # descheduled must still fit); printk.devkmsg=on: the guest's
+        # position markers in /dev/kmsg are never rate limited
         append = ["console=ttyS0", "panic=-1", "oops=panic", "slab_nomerge",
+                  "log_buf_len=4M", "printk.devkmsg=on",
                   f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
         append += ["quiet", "loglevel=4"] if self.quiet else ["ignore_loglevel"]
         if a.tests:
@@ -248,6 +253,8 @@ class Vm:
             if req in ("link up", "link down"):
                 r = self.qmp.cmd("set_link", name="n0", up=req == "link up")
                 return "ok" if "return" in r else "error " + json.dumps(r)
+            if req.startswith("udpsink "):
+                return self.udpsink(req.split()[1:])
             if req.startswith("sh "):
                 r = subprocess.run(["ip", "netns", "exec", self.ns, "sh", "-c",
                                     req[3:]], stdout=subprocess.PIPE,
@@ -257,6 +264,35 @@ class Vm:
             return "error unknown request"
         except Exception as e:  # reply, never leave the guest waiting
             return f"error {e}"
+
+    # A UDP receiver in the namespace (netconsole's peer): "udpsink start
+    # PORT" starts it (a tracked process, stopped at teardown), "udpsink
+    # count PORT REGEX" counts the datagrams whose text matches.
+    SINK = ("import socket, sys\n"
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)\n"
+            "s.bind((sys.argv[1], int(sys.argv[2])))\n"
+            "f = open(sys.argv[3], 'ab', buffering=0)\n"
+            "while True:\n"
+            "    f.write(s.recv(65536).rstrip(b'\\n') + b'\\n')\n")
+
+    def udpsink(self, args):
+        if len(args) < 2 or not args[1].isdigit():
+            return "error usage: udpsink start|count PORT [REGEX]"
+        path = os.path.join(self.rundir, f"udpsink-{args[1]}.txt")
+        if args[0] == "start":
+            open(path, "wb").close()
+            self.start(["ip", "netns", "exec", self.ns, sys.executable, "-c",
+                        self.SINK, HOST_IP, args[1], path],
+                       f"udpsink-{args[1]}")
+            time.sleep(0.5)
+            return "ok"
+        if args[0] == "count" and len(args) >= 3:
+            rx = re.compile(" ".join(args[2:]))
+            with open(path, "rb") as f:
+                return str(sum(1 for ln in f
+                               if rx.search(ln.decode(errors="replace"))))
+        return "error usage: udpsink start|count PORT [REGEX]"
 
     def boot(self):
         a = self.a

@@ -26,8 +26,15 @@ vm() {
 # The suite every driver passes unchanged (virtio_net proves the harness).
 BASIC="load link ping counters iperf_tcp unload"
 # What ppvnet passes on top: UDP counts, ethtool vs ip, link flaps from the
-# monitor, 20 load/traffic/unload cycles.
-PPV="load link ping counters iperf_tcp udp stats mtu flap cycles unload"
+# monitor, a TX ring that fills, netconsole under load, 20
+# load/traffic/unload cycles.
+PPV="load link ping counters iperf_tcp udp stats mtu flap txfull netconsole cycles unload"
+# Lifecycle under load, reduced counts of make stress's (MTU changes,
+# down/up, link flaps and rmmod, each during iperf3 both ways), then a wait
+# for late kernel messages (page_pool's stalled pool comes 60 s after).
+LIFE="load mtuload updown flapload rmmod_busy unload latelog"
+LIFE_N="ppv.env.PPV_MTU_CHANGES=20 ppv.env.PPV_UPDOWN=20 ppv.env.PPV_FLAPS=50"
+LIFE_DBG="ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10 ppv.env.PPV_FLAPS=20"
 
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -76,9 +83,16 @@ phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
-phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx unload"
+phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "$LIFE"
+# INTx: queue and config-change interrupts through the ISR (flaps)
+phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx flap unload"
+# no event index: interrupts and kicks by the flags alone
+phase vm-ppvnet-6.1-noevidx vm ppvnet default --device-opts event_idx=off \
+	--append "ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10" \
+	--tests "load link ping iperf_tcp udp txfull mtuload updown unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
 phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
+phase vm-ppvnet-6.12-life vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),
@@ -111,9 +125,18 @@ if [ "${PPV_DEBUG:-1}" != 0 ]; then
 	if [ "$FAIL" = "$fails" ]; then
 		# FAULTS: every probe/open failure site, then failures under load
 		phase debug-vm-virtio_net vm virtio_net debug --tests "$BASIC"
-		phase debug-vm-ppvnet vm ppvnet debug --tests "$PPV"
+		# the debug guest sends so slowly that QEMU empties the TX ring
+		# as fast as it fills: txfull and netconsole's budget-0 polls run
+		# in their own boot, with the device's TX timer (flush every
+		# 0.5 s), so that the ring does fill
+		phase debug-vm-ppvnet vm ppvnet debug --tests "${PPV/txfull /}"
+		phase debug-vm-ppvnet-txtimer vm ppvnet debug \
+			--device-opts tx=timer,x-txtimer=500000000 \
+			--tests "load link txfull netconsole unload"
+		phase debug-vm-ppvnet-life vm ppvnet debug --append "$LIFE_DBG" \
+			--tests "$LIFE"
 		phase debug-vm-ppvnet-faults vm ppvnet debug \
-			--tests "load link faults faults_load unload"
+			--tests "load link faults faults_load lie unload"
 	fi
 fi
 

@@ -17,5 +17,6 @@ host sh "ip link set ppvtap0 mtu 1500" >/dev/null
 check "ip link set mtu 1500 while up" ip link set "$IF" mtu 1500
 wait_carrier 1
 check "ping at MTU 1500" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
+# floor (host->guest): see iperf_tcp.sh
 v=$(iperf_mbps -t 2 -R)
-expect "iperf3 host->guest at MTU 1500 ($v Mbit/s)" "$(echo "$v" | awk '{ print ($1 > 0) }')" -eq 1
+expect_mbps "iperf3 host->guest at MTU 1500" "$v" "$(min_mbps 30 3)"

@@ -3,9 +3,7 @@
 # IRQs), every down frees it all, with packets in flight.
 n=${PPV_UPDOWN:-200}
 net_up
-iperf3 -c "$HOST_IP" -p 5201 -t 3600 >/tmp/iperf-a.out 2>&1 & pa=$!
-iperf3 -c "$HOST_IP" -p 5202 -t 3600 -R >/tmp/iperf-b.out 2>&1 & pb=$!
-sleep 1
+load_start
 failed=0 i=0 why=
 while [ $i -lt "$n" ]; do
 	i=$((i + 1))
@@ -14,7 +12,9 @@ while [ $i -lt "$n" ]; do
 	wait_carrier 1 || { why="no carrier after up $i"; failed=1; break; }
 	sleep 0.1
 done
-kill $pa $pb 2>/dev/null; wait $pa $pb 2>/dev/null
+load_check "$n down/up cycles"
+load_resumed "$n down/up cycles"
+load_stop
 if [ $failed = 0 ]; then ok "$n down/up cycles during iperf3 both ways"; else notok "$n down/up cycles during iperf3 both ways" "$why"; fi
 # addresses survive down/up; routes may not
 net_up
