@@ -34,7 +34,7 @@ import time
 import traceback
 
 HOST_IP = "198.18.0.1"
-BOOT_HUNG = 3         # Vm.boot(): the kernel never reached /init
+BOOT_HUNG = 3         # Vm.boot(): the kernel hung or died before /init
 GUEST_IP = "198.18.0.2"
 NS_PREFIX = "ppv-"
 
@@ -353,6 +353,13 @@ class Vm:
         if self.verdict is None:
             why = self.panic or f"QEMU exited ({self.qemu.returncode})"
             err = self.qemu_err()
+            if not self.booted:
+                # e.g. 6.12 under TCG, rarely: an int3 Oops in early boot
+                # (text patching), long before any module is loaded
+                log(f"guest ended before /init (no driver code has run "
+                    f"yet): {why} {err}")
+                self.tail(logf)
+                return BOOT_HUNG
             log(f"guest ended without a verdict during test "
                 f"'{self.last_test}': {why} {err}")
             self.tail(logf)
@@ -453,16 +460,16 @@ def main():
         vm.net_up()
         rc = vm.boot()
         if rc == BOOT_HUNG:
-            # Seen rarely with the debug kernel under host load: a silent
-            # guest before /init, so before any test or driver code. One
-            # more boot, with the kernel log on the console so that a
-            # second hang shows where it stops.
+            # Seen rarely: a silent debug guest under host load, a 6.12
+            # guest that oopsed in early boot; both before /init, so before
+            # any test or driver code. One more boot, with the kernel log
+            # on the console so that a second failure shows where it stops.
             vm.kill_qemu()
             log("retrying the boot once, kernel log on the console")
             vm.qemu, vm.qmp, vm.stop, vm.quiet = None, None, False, False
             rc = vm.boot()
             if rc == BOOT_HUNG:
-                log("the guest hung before /init twice")
+                log("the guest hung or died before /init twice")
                 rc = 2
         return rc
     except KeyboardInterrupt:
