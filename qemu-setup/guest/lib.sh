@@ -155,6 +155,21 @@ kmemleak_check() {
 # check: a line logged between two tests, or late, fails the next test
 # rather than none (KMSG_DONE: the position checked up to; /init sets it
 # after boot).
+# An skb freed on another CPU than the one that built it (a socket read
+# on CPU 0 of a packet NAPI received on CPU 1) waits in that CPU's defer
+# list (skb_attempt_defer_free(), 6.0+) until the CPU next runs the
+# network softirq; on an idle guest that can be never, and its page_pool
+# page then looks leaked: "stalled pool" 60 s after a down or rmmod (seen
+# once on the debug kernel). A loopback ping on each CPU runs that softirq
+# there and frees them; a page the driver really lost stays lost.
+flush_deferred_skbs() {
+	local c=0
+	while [ -d /sys/devices/system/cpu/cpu$c ]; do
+		taskset -c $c ping -q -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+		c=$((c + 1))
+	done
+}
+
 run_test() {
 	local bad to n
 	# the test runs in this function: its "set --" would change $1
@@ -169,6 +184,7 @@ run_test() {
 		notok "$1: no such test"
 		return
 	fi
+	flush_deferred_skbs
 	to=$(kmsg_pos)
 	kmsg_range "$KMSG_DONE" "$to" >/tmp/ppv-kmsg.test
 	[ -n "$to" ] && KMSG_DONE=$to
@@ -374,3 +390,23 @@ load_stop() {
 }
 # Is this the debug kernel (KASAN, lockdep, fault injection)?
 debug_kernel() { case $(uname -r) in *ppvdebug*) return 0 ;; esac; return 1; }
+
+# fault_points NAME: true when ppvnet's fault points are there
+# (/sys/kernel/debug/ppvnet, $FI); otherwise one TAP line for test NAME and
+# false: a skip for another driver or a kernel without fault injection, a
+# failure on the debug kernel, whose phases exist for these tests (a skip
+# counts as a pass).
+FI=/sys/kernel/debug/ppvnet
+fault_points() {
+	[ -d $FI ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	if [ "$DRIVER" != ppvnet ]; then
+		skip "$1" "ppvnet's fault points only"
+	elif [ -d $FI ]; then
+		return 0
+	elif debug_kernel; then
+		notok "$1" "no $FI on the debug kernel $(uname -r): ppvnet built without PPVNET_FAULT_INJECTION?"
+	else
+		skip "$1" "no $FI (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS)"
+	fi
+	return 1
+}

@@ -4,20 +4,7 @@
 # times = 1); the step must fail with a dmesg line, unwind, leave nothing
 # behind, and the next attempt without injection must work. The walk of a
 # site ends at the first k whose fault was never reached.
-FI=/sys/kernel/debug/ppvnet
-[ -d /sys/kernel/debug/ppvnet ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-# the debug kernel's phase exists for this walk: missing fault points
-# there fail it rather than skip it (a skip counts as a pass)
-if [ "$DRIVER" != ppvnet ]; then
-	skip "fault injection walk" "ppvnet's fault points only"
-	return 0 2>/dev/null || exit 0
-elif [ ! -d $FI ]; then
-	case $(uname -r) in
-	*ppvdebug*) notok "fault injection walk" "no $FI on the debug kernel $(uname -r): ppvnet built without PPVNET_FAULT_INJECTION?" ;;
-	*) skip "fault injection walk" "no $FI (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS)" ;;
-	esac
-	return 0 2>/dev/null || exit 0
-fi
+fault_points "fault injection walk" || { return 0 2>/dev/null || exit 0; }
 fi_arm() {	# site k: fail the k-th call once
 	echo 0 >"$FI/$1/verbose"
 	echo 100 >"$FI/$1/probability"

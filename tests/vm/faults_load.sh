@@ -7,18 +7,7 @@
 # counters equal the injected counts, throughput is back right after
 # injection stops. Then RX allocation fails 100 % for 5 s:
 # the ring drains, the process-context refill takes over, RX resumes.
-FI=/sys/kernel/debug/ppvnet
-if [ "$DRIVER" != ppvnet ]; then
-	skip "failures under load" "ppvnet's fault points only"
-	return 0 2>/dev/null || exit 0
-elif [ ! -d $FI ]; then
-	# the debug kernel's phase exists for this test: fail there, not skip
-	case $(uname -r) in
-	*ppvdebug*) notok "failures under load" "no $FI on the debug kernel $(uname -r): ppvnet built without PPVNET_FAULT_INJECTION?" ;;
-	*) skip "failures under load" "no $FI (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS)" ;;
-	esac
-	return 0 2>/dev/null || exit 0
-fi
+fault_points "failures under load" || { return 0 2>/dev/null || exit 0; }
 S=${PPV_FI_SECONDS:-30}
 BIG=100000000
 # Samples of the driver's own byte counters, one a second or as fast as the

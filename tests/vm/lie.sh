@@ -3,15 +3,7 @@
 # the ring is stopped and counted, the reset work resets the device and
 # rebuilds the datapath by itself, at most once a second, and nothing
 # leaks (DMA-API debug; kmemleak after the unload test).
-FI=/sys/kernel/debug/ppvnet
-if [ "$DRIVER" != ppvnet ] || [ ! -d $FI ]; then
-	if debug_kernel && [ "$DRIVER" = ppvnet ]; then
-		notok "lying device" "no $FI on the debug kernel"
-	else
-		skip "lying device" "no $FI (kernel without CONFIG_FAULT_INJECTION_DEBUG_FS)"
-	fi
-	return 0 2>/dev/null || exit 0
-fi
+fault_points "lying device" || { return 0 2>/dev/null || exit 0; }
 # the lines this test provokes on purpose
 DMESG_ALLOW='device reported a used id it was not given|resetting the device|device reset: datapath back'
 # DMA-API debug's live mappings and coherent buffers of our function
