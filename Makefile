@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # ppvnet top level. Everything runs as root on Debian 12 and installs what it
-# needs (qemu-setup/deps.sh). Knobs: KERNEL=default|6.12, DRIVER=ppvnet|virtio_net,
+# needs (qemu-setup/deps.sh). Knobs: KERNEL=default|6.12|7.3|debug (7.3: newest
+# 7.3 of trixie-backports, module built in a trixie chroot; more in
+# qemu-setup/common.sh), DRIVER=ppvnet|virtio_net,
 # PPV_CACHE=<folder for fetched kernels and images> (default ~/.cache/ppvnet).
 KERNEL ?= default
 DRIVER ?= ppvnet

@@ -10,6 +10,8 @@
 #ifndef _PPV_H
 #define _PPV_H
 
+#include <linux/average.h>
+#include <linux/dma-mapping.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -17,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/virtio_pci.h>
 
+#include "ppv_rxparse.h"
 #include "ppv_vring.h"
 
 #define PPV_DRV_NAME	"ppvnet"
@@ -26,17 +29,54 @@
 #define PPV_HDR_LEN	12
 
 /*
- * RX buffers are carved from page pool pages (ppv_rx_truesize()): the
- * device writes the header and the frame after PPV_RX_HEADROOM, and the skb
- * is built over the buffer, so its tail keeps room for skb_shared_info.
- * While the device owns a buffer, the headroom (CPU-owned, outside the
- * mapping) holds the buffer's DMA address.
- * Without mergeable buffers a frame must fit one page.
+ * RX buffers are carved from page pool pages. Every buffer starts with a
+ * headroom, CPU-owned and outside what the device may write, that holds
+ * the buffer's metadata (struct ppv_rx_meta) while the device owns it; the
+ * device writes the header and the frame after it; the skb is built over
+ * the buffer, so its tail keeps room for skb_shared_info. Three layouts,
+ * chosen per ring from the features and the MTU (ppv_rx_open()):
+ *  - small: one buffer per frame, sized for the MTU (two per page up to
+ *    ~1.7 KB frames), headroom NET_SKB_PAD: neither MRG_RXBUF nor guest
+ *    GSO, and a frame that fits a page;
+ *  - mergeable (MRG_RXBUF): a frame spans num_buffers buffers of half a
+ *    page or a page, headroom XDP_PACKET_HEADROOM so that XDP can later
+ *    run on the same layout (ppv_rx_mrg_truesize() says how the size is
+ *    chosen);
+ *  - big: guest GSO (or a frame over a page) without MRG_RXBUF: each
+ *    buffer is a chain of whole pages that holds 64 KB plus the header.
  */
-#define PPV_RX_HEADROOM	NET_SKB_PAD
-#define PPV_MAX_MTU	(PAGE_SIZE - PPV_RX_HEADROOM - \
-			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) - \
-			 PPV_HDR_LEN - VLAN_ETH_HLEN)
+#define PPV_RX_HEADROOM		NET_SKB_PAD
+#define PPV_MRG_HEADROOM	XDP_PACKET_HEADROOM
+#define PPV_RX_TAILROOM		SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+/* largest MTU whose frames fit one small buffer */
+#define PPV_SMALL_MAX_MTU	(PAGE_SIZE - PPV_RX_HEADROOM - PPV_RX_TAILROOM - \
+				 PPV_HDR_LEN - VLAN_ETH_HLEN)
+/* a big buffer: the header and a 64 KB GSO frame with a VLAN tag */
+#define PPV_BIG_BYTES		(PPV_HDR_LEN + VLAN_ETH_HLEN + 65535)
+/* pages of one: page 0 holds more than half a page of it, the rest whole */
+#define PPV_BIG_PAGES		(1 + DIV_ROUND_UP(PPV_BIG_BYTES - PAGE_SIZE / 2, \
+						  PAGE_SIZE))
+
+enum ppv_rx_mode {
+	PPV_RX_SMALL,
+	PPV_RX_MRG,
+	PPV_RX_BIG,
+};
+
+/* In a buffer's headroom while the device owns it. */
+struct ppv_rx_meta {
+	dma_addr_t addr;		/* what ppv_map() returned */
+	u32 truesize;			/* bytes of page the buffer takes */
+};
+
+/* A big-packet buffer in flight: its pages, page 0 first. */
+struct ppv_rx_chain {
+	void *va[PPV_BIG_PAGES];	/* page 0: buffer start; then whole pages */
+	dma_addr_t addr[PPV_BIG_PAGES];
+};
+
+/* Average received packet length, for the mergeable buffer size. */
+DECLARE_EWMA(ppv_pkt_len, 0, 64)
 
 /* Descriptors a TX packet may take: header, linear part, frags. */
 #define PPV_TX_MAX_DESC	(MAX_SKB_FRAGS + 2)
@@ -53,12 +93,17 @@ struct ppv_rx_stats {
 	u64_stats_t refill_work;	/* process-context refills run */
 	u64_stats_t skb_fail;		/* napi_build_skb() failed: dropped */
 	u64_stats_t map_fail;		/* buffer DMA mappings that failed */
-	u64_stats_t pp_alloc;		/* pages taken from the pool */
+	u64_stats_t pp_alloc;		/* buffers (fragments) taken from the pool */
+	u64_stats_t pp_pages;		/* pages they came from (fragment at offset 0) */
 	u64_stats_t pp_recycle;		/* pages handed back by the driver */
 	u64_stats_t bad_id;		/* used id out of range or not posted */
 	u64_stats_t bad_len;		/* used length over the posted buffer */
 	u64_stats_t bad_idx;		/* used index ran ahead: ring stopped */
 	u64_stats_t bad_hdr;		/* virtio-net header we did not ask for */
+	u64_stats_t bad_nbuf;		/* num_buffers the ring did not back */
+	u64_stats_t bufs;		/* buffers taken (mergeable: > packets) */
+	u64_stats_t csum;		/* checksum offloaded (DATA_VALID, NEEDS_CSUM) */
+	u64_stats_t gso;		/* GSO packets (guest TSO) */
 };
 
 struct ppv_tx_stats {
@@ -75,6 +120,10 @@ struct ppv_tx_stats {
 	u64_stats_t bad_len;
 	u64_stats_t bad_idx;
 	u64_stats_t netpoll;		/* completions reaped by netpoll (budget 0) */
+	u64_stats_t csum;		/* checksum left to the device */
+	u64_stats_t tso;		/* GSO packets left to the device */
+	u64_stats_t indirect;		/* packets sent through an indirect table */
+	u64_stats_t bad_gso;		/* GSO the device did not negotiate: dropped */
 };
 
 struct ppv_irq_stats {
@@ -87,6 +136,8 @@ struct ppv_queue {
 	struct ppv_vring vr;
 	void *mem;			/* coherent: desc, avail, used */
 	dma_addr_t mem_dma;
+	unsigned long mem_attrs;	/* dma_alloc_attrs() attributes */
+	u64 dev_addr;			/* what the device is given for @mem */
 	size_t mem_bytes;
 	struct ppv_vring_slot *slot;
 	void __iomem *notify;		/* doorbell, written with the queue index */
@@ -96,17 +147,23 @@ struct ppv_queue {
 
 struct ppv_priv;
 
-/* A TX packet in flight: one kmem_cache object. */
+/*
+ * A TX packet in flight: one kmem_cache object, holding what the device
+ * reads besides the skb: the virtio-net header when the skb has no private
+ * headroom for it, and the indirect descriptor table.
+ */
 struct ppv_tx_obj {
 	struct sk_buff *skb;
 	unsigned int bytes;		/* skb->len as the stack gave it */
-	u8 nr_maps;
-	u8 hdr_mapped;			/* map[0] is @hdr, not the skb */
+	u8 nr_maps;			/* DMA API mappings to undo */
+	bool indir_mapped;		/* @indir is mapped at @indir_addr */
+	dma_addr_t indir_addr;
 	struct {
 		dma_addr_t addr;
 		u32 len;
 		bool page;		/* skb_frag_dma_map(), not dma_map_single() */
 	} map[PPV_TX_MAX_DESC];
+	struct ppv_vring_desc indir[PPV_TX_MAX_DESC];
 	u8 hdr[PPV_HDR_LEN];
 };
 
@@ -119,8 +176,13 @@ struct ppv_qp {
 
 	struct ppv_queue rxq;
 	struct page_pool *pool;
-	unsigned int rx_truesize;	/* bytes of page per buffer */
-	unsigned int rx_buf_len;	/* bytes the device may write into one */
+	enum ppv_rx_mode rx_mode;
+	struct ppv_rx_caps rx_caps;	/* what a used header may ask for */
+	unsigned int rx_headroom;	/* bytes before the device's part */
+	unsigned int rx_truesize;	/* small: bytes of page per buffer */
+	struct ewma_ppv_pkt_len rx_avg;	/* mergeable: packet length seen */
+	struct ppv_rx_chain *rx_chains;	/* big: one per ring entry */
+	u64 pp_fresh_done;		/* pp_fresh of the pools already destroyed */
 	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
 	bool rx_starved;		/* the refill work found no memory either */
 
@@ -147,6 +209,8 @@ struct ppv_priv {
 	int bars;			/* mask of requested BARs */
 
 	u64 features;			/* negotiated */
+	bool dma_api;			/* ACCESS_PLATFORM: addresses from the DMA API */
+	u16 dev_mtu;			/* VIRTIO_NET_F_MTU: the device's MTU, or 0 */
 	bool msix;
 	int config_irq;			/* requested config/INTx IRQ, or 0 */
 	struct work_struct config_work;
@@ -194,6 +258,35 @@ int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
 void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q);
 int ppv_set_config_vector(struct ppv_priv *priv, u16 vector);
 
+/*
+ * The address the device uses for a buffer, the virtio rule (virtio 1.x
+ * 6.1, and the virtio core's vring_use_dma_api()): with ACCESS_PLATFORM the
+ * device goes through the platform's DMA translation, so the DMA API maps
+ * the buffer; without it the device uses guest-physical addresses and
+ * bypasses any IOMMU, so the buffer's physical address is the one (and
+ * nothing needs unmapping). Buffers are lowmem: page pool pages, skb heads
+ * and frags, kmem_cache objects.
+ */
+static inline bool ppv_map(struct ppv_priv *priv, void *va, size_t len,
+			   enum dma_data_direction dir, dma_addr_t *addr)
+{
+	struct device *dma = &priv->pdev->dev;
+
+	if (!priv->dma_api) {
+		*addr = virt_to_phys(va);
+		return true;
+	}
+	*addr = dma_map_single(dma, va, len, dir);
+	return !dma_mapping_error(dma, *addr);
+}
+
+static inline void ppv_unmap(struct ppv_priv *priv, dma_addr_t addr,
+			     size_t len, enum dma_data_direction dir)
+{
+	if (priv->dma_api)
+		dma_unmap_single(&priv->pdev->dev, addr, len, dir);
+}
+
 static inline void ppv_notify(struct ppv_queue *q)
 {
 	iowrite16(q->index, q->notify);
@@ -211,6 +304,7 @@ void ppv_rx_refill_work(struct work_struct *work);
 void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay);
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp);
 unsigned int ppv_rx_truesize(unsigned int mtu);
+bool ppv_rx_small_fits(unsigned int mtu);
 
 /* ppv_tx.c */
 int ppv_tx_cache_create(void);

@@ -8,6 +8,7 @@
 #include <linux/netdevice.h>
 
 #include "ppv.h"
+#include "ppv_compat.h"
 
 struct ppv_stat_desc {
 	const char *name;
@@ -22,9 +23,10 @@ static const struct ppv_stat_desc ppv_rx_stat_desc[] = {
 	PPV_RX_STAT(errors), PPV_RX_STAT(kicks), PPV_RX_STAT(polls),
 	PPV_RX_STAT(refill_fail), PPV_RX_STAT(refill_work), PPV_RX_STAT(skb_fail),
 	PPV_RX_STAT(map_fail),
-	PPV_RX_STAT(pp_alloc), PPV_RX_STAT(pp_recycle),
+	PPV_RX_STAT(pp_alloc), PPV_RX_STAT(pp_pages), PPV_RX_STAT(pp_recycle),
 	PPV_RX_STAT(bad_id), PPV_RX_STAT(bad_len), PPV_RX_STAT(bad_idx),
-	PPV_RX_STAT(bad_hdr),
+	PPV_RX_STAT(bad_hdr), PPV_RX_STAT(bad_nbuf), PPV_RX_STAT(bufs),
+	PPV_RX_STAT(csum), PPV_RX_STAT(gso),
 };
 
 static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
@@ -32,12 +34,14 @@ static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
 	PPV_TX_STAT(errors), PPV_TX_STAT(alloc_fail), PPV_TX_STAT(kicks),
 	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
 	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx), PPV_TX_STAT(netpoll),
+	PPV_TX_STAT(csum), PPV_TX_STAT(tso), PPV_TX_STAT(indirect),
+	PPV_TX_STAT(bad_gso),
 };
 
 #define PPV_RX_NSTATS	ARRAY_SIZE(ppv_rx_stat_desc)
 #define PPV_TX_NSTATS	ARRAY_SIZE(ppv_tx_stat_desc)
-/* per queue pair: rx, tx and the interrupt count */
-#define PPV_QP_NSTATS	(PPV_RX_NSTATS + PPV_TX_NSTATS + 1)
+/* per queue pair: rx, rx pp_fresh, tx and the interrupt count */
+#define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + 1)
 
 /* device-wide counters, before the per-queue ones */
 static const char * const ppv_dev_stat_names[] = {
@@ -78,7 +82,7 @@ void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 {
 	static const struct ppv_stat_desc rx[] = {
 		PPV_RX_STAT(packets), PPV_RX_STAT(bytes), PPV_RX_STAT(drops),
-		PPV_RX_STAT(errors), PPV_RX_STAT(bad_hdr),
+		PPV_RX_STAT(errors), PPV_RX_STAT(bad_hdr), PPV_RX_STAT(bad_nbuf),
 	};
 	static const struct ppv_stat_desc tx[] = {
 		PPV_TX_STAT(packets), PPV_TX_STAT(bytes), PPV_TX_STAT(drops),
@@ -86,7 +90,7 @@ void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	};
 	struct ppv_priv *priv = netdev_priv(dev);
 	unsigned int i;
-	u64 v[5];
+	u64 v[6];
 
 	for (i = 0; i < priv->nqp; i++) {
 		const struct ppv_qp *qp = &priv->qp[i];
@@ -96,8 +100,8 @@ void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 		s->rx_packets += v[0];
 		s->rx_bytes += v[1];
 		s->rx_dropped += v[2];
-		s->rx_errors += v[3] + v[4];
-		s->rx_length_errors += v[3];
+		s->rx_errors += v[3] + v[4] + v[5];
+		s->rx_length_errors += v[3] + v[5];
 		ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats, tx,
 			       ARRAY_SIZE(tx), v);
 		s->tx_packets += v[0];
@@ -138,6 +142,7 @@ static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	for (q = 0; q < priv->nqp; q++) {
 		for (i = 0; i < PPV_RX_NSTATS; i++)
 			ethtool_sprintf(&data, "rx%u_%s", q, ppv_rx_stat_desc[i].name);
+		ethtool_sprintf(&data, "rx%u_pp_fresh", q);
 		for (i = 0; i < PPV_TX_NSTATS; i++)
 			ethtool_sprintf(&data, "tx%u_%s", q, ppv_tx_stat_desc[i].name);
 		ethtool_sprintf(&data, "qp%u_interrupts", q);
@@ -159,6 +164,14 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 		ppv_read_stats(&qp->rx_stats.syncp, &qp->rx_stats,
 			       ppv_rx_stat_desc, PPV_RX_NSTATS, data);
 		data += PPV_RX_NSTATS;
+		/*
+		 * pages the pool took from the page allocator, not from its
+		 * cache of recycled ones: 1 - pp_fresh / pp_pages is the
+		 * recycling rate. The pool exists while up; ethtool and
+		 * open/stop both hold rtnl.
+		 */
+		*data++ = qp->pp_fresh_done +
+			  (qp->pool ? READ_ONCE(qp->pool->pages_state_hold_cnt) : 0);
 		ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats,
 			       ppv_tx_stat_desc, PPV_TX_NSTATS, data);
 		data += PPV_TX_NSTATS;

@@ -22,6 +22,11 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_RX_MAP]	= "fail_rx_map",
 	[PPV_FAULT_RX_LIE]	= "lie_rx_used_id",
 	[PPV_FAULT_TX_LIE]	= "lie_tx_used_id",
+	[PPV_FAULT_RX_MRG]	= "fail_rx_mrg",
+	[PPV_FAULT_RX_BIG]	= "fail_rx_big",
+	[PPV_FAULT_RX_SKB]	= "fail_rx_skb",
+	[PPV_FAULT_TX_INDIR]	= "fail_tx_indir",
+	[PPV_FAULT_RX_LIE_NBUF]	= "lie_rx_num_buffers",
 };
 
 static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];

@@ -15,7 +15,7 @@
 enum ppv_fault_site {
 	PPV_FAULT_PROBE_ALLOC,	/* netdev and queue-pair arrays in probe */
 	PPV_FAULT_VECTORS,	/* MSI-X / INTx vector allocation in probe */
-	PPV_FAULT_RING,		/* ring memory and slot array in open */
+	PPV_FAULT_RING,		/* ring memory, slot and big-chain arrays in open */
 	PPV_FAULT_POOL,		/* page_pool creation in open */
 	PPV_FAULT_IRQ,		/* request_irq in open */
 	PPV_FAULT_RX_PAGE,	/* RX page allocation (NAPI and refill work) */
@@ -24,6 +24,11 @@ enum ppv_fault_site {
 	PPV_FAULT_RX_MAP,	/* each RX buffer's DMA mapping */
 	PPV_FAULT_RX_LIE,	/* RX: the device reports a used id past the ring */
 	PPV_FAULT_TX_LIE,	/* TX: the same */
+	PPV_FAULT_RX_MRG,	/* mergeable buffer (page pool fragment) allocation */
+	PPV_FAULT_RX_BIG,	/* each page of a big-packet chain */
+	PPV_FAULT_RX_SKB,	/* skb around a received buffer, frag_list skbs */
+	PPV_FAULT_TX_INDIR,	/* mapping of a TX indirect table */
+	PPV_FAULT_RX_LIE_NBUF,	/* RX: the device claims one buffer more than it used */
 	PPV_FAULT_NR
 };
 

@@ -260,6 +260,12 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1, vec);
 		if (err)
 			return err;
+		/*
+		 * Stop while a packet of the most fragments still fits: one
+		 * descriptor with indirect tables, but a few packets' worth
+		 * of headroom keeps stops and wakes from alternating per
+		 * packet on a full ring.
+		 */
 		qp->tx_stop_at = min_t(unsigned int, PPV_TX_MAX_DESC, qp->txq.num);
 		err = ppv_rx_open(qp);
 		if (err)
@@ -329,7 +335,9 @@ static int ppv_up(struct ppv_priv *priv)
 	for (i = 0; i < priv->nqp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
 
-		if (!ppv_rx_fill(qp, GFP_KERNEL))
+		/* as in ppv_rx_poll(): below half a ring, keep refilling */
+		ppv_rx_fill(qp, GFP_KERNEL);
+		if (ppv_vring_in_flight(&qp->rxq.vr) < qp->rxq.vr.num / 2)
 			ppv_rx_schedule_refill(qp, HZ / 50);
 		napi_enable(&qp->napi);
 		/*
@@ -483,6 +491,36 @@ static const struct net_device_ops ppv_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+/*
+ * netdev features from the negotiated ones. Transmit offloads are the
+ * stack's to switch (ethtool -K tx/sg/tso): they only decide what skbs we
+ * get. Receive offloads are fixed while the device has no control queue
+ * to renegotiate them.
+ */
+static void ppv_set_netdev_features(struct ppv_priv *priv)
+{
+	struct net_device *dev = priv->dev;
+	netdev_features_t hw = 0, rx = 0;
+
+	if (ppv_has(priv, VIRTIO_NET_F_CSUM)) {
+		hw |= NETIF_F_HW_CSUM | NETIF_F_SG;
+		if (ppv_has(priv, VIRTIO_NET_F_HOST_TSO4))
+			hw |= NETIF_F_TSO;
+		if (ppv_has(priv, VIRTIO_NET_F_HOST_TSO6))
+			hw |= NETIF_F_TSO6;
+		if (ppv_has(priv, VIRTIO_NET_F_HOST_ECN))
+			hw |= NETIF_F_TSO_ECN;
+	}
+	if (ppv_has(priv, VIRTIO_NET_F_GUEST_CSUM))
+		rx |= NETIF_F_RXCSUM;
+	if (ppv_has(priv, VIRTIO_NET_F_GUEST_TSO4) ||
+	    ppv_has(priv, VIRTIO_NET_F_GUEST_TSO6))
+		rx |= NETIF_F_GRO_HW;
+	dev->hw_features |= hw;
+	dev->features |= hw | rx | NETIF_F_HIGHDMA;
+	dev->vlan_features = dev->features;
+}
+
 static int ppv_alloc_vectors(struct ppv_priv *priv)
 {
 	struct pci_dev *pdev = priv->pdev;
@@ -588,9 +626,19 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	dev->netdev_ops = &ppv_netdev_ops;
 	dev->ethtool_ops = &ppv_ethtool_ops;
+	ppv_set_netdev_features(priv);
 	dev->min_mtu = ETH_MIN_MTU;
-	/* a frame must fit one page buffer: no mergeable buffers */
-	dev->max_mtu = PPV_MAX_MTU;
+	/*
+	 * Any MTU has receive buffers: mergeable ones, or big-packet chains
+	 * when a frame outgrows a small buffer. The device's MTU, when it
+	 * gives one, is both the largest and the one to start with (it knows
+	 * its link), as virtio_net does.
+	 */
+	dev->max_mtu = ETH_MAX_MTU;
+	if (priv->dev_mtu) {
+		dev->max_mtu = priv->dev_mtu;
+		dev->mtu = priv->dev_mtu;
+	}
 	netif_carrier_off(dev);
 
 	err = register_netdev(dev);

@@ -9,7 +9,6 @@
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
-#include <linux/iommu.h>
 #include <linux/pci.h>
 #include <uapi/linux/virtio_config.h>
 #include <uapi/linux/virtio_net.h>
@@ -22,8 +21,31 @@
 #define PPV_FEATURES	(BIT_ULL(VIRTIO_F_VERSION_1) |			\
 			 BIT_ULL(VIRTIO_F_ACCESS_PLATFORM) |		\
 			 BIT_ULL(VIRTIO_RING_F_EVENT_IDX) |		\
+			 BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC) |		\
 			 BIT_ULL(VIRTIO_NET_F_MAC) |			\
-			 BIT_ULL(VIRTIO_NET_F_STATUS))
+			 BIT_ULL(VIRTIO_NET_F_STATUS) |			\
+			 BIT_ULL(VIRTIO_NET_F_MTU) |			\
+			 BIT_ULL(VIRTIO_NET_F_CSUM) |			\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO4) |		\
+			 BIT_ULL(VIRTIO_NET_F_HOST_TSO6) |		\
+			 BIT_ULL(VIRTIO_NET_F_HOST_ECN) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_CSUM) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |		\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_ECN) |		\
+			 BIT_ULL(VIRTIO_NET_F_MRG_RXBUF))
+
+/* Feature bits and the one they require (virtio 1.x 5.1.3.1). */
+static const struct {
+	u8 bit, needs, or_needs;
+} ppv_feature_deps[] = {
+	{ VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_CSUM },
+	{ VIRTIO_NET_F_HOST_TSO6, VIRTIO_NET_F_CSUM, VIRTIO_NET_F_CSUM },
+	{ VIRTIO_NET_F_HOST_ECN, VIRTIO_NET_F_HOST_TSO4, VIRTIO_NET_F_HOST_TSO6 },
+	{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
+	{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
+	{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6 },
+};
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
 
@@ -210,6 +232,7 @@ int ppv_negotiate(struct ppv_priv *priv)
 {
 	struct device *dev = &priv->pdev->dev;
 	u64 offered, wanted;
+	unsigned int i;
 	int err;
 
 	err = ppv_reset(priv);
@@ -227,17 +250,46 @@ int ppv_negotiate(struct ppv_priv *priv)
 	wanted = offered & PPV_FEATURES;
 
 	/*
-	 * Without ACCESS_PLATFORM the device uses guest-physical addresses and
-	 * bypasses any IOMMU; DMA-API addresses then only work with no
-	 * translation in between.
+	 * A device must not offer a feature without the one it requires;
+	 * one that does gets neither used (in table order, so that a
+	 * dropped TSO takes ECN with it). Logged at probe only: every open
+	 * negotiates again.
 	 */
-	if (!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) &&
-	    device_iommu_mapped(dev)) {
-		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+	for (i = 0; i < ARRAY_SIZE(ppv_feature_deps); i++) {
+		u64 bit = BIT_ULL(ppv_feature_deps[i].bit);
 
-		if (!dom || dom->type != IOMMU_DOMAIN_IDENTITY) {
-			dev_err(dev, "device bypasses the IOMMU (no VIRTIO_F_ACCESS_PLATFORM) but the IOMMU translates its DMA: refusing\n");
-			goto fail;
+		if ((wanted & bit) &&
+		    !(wanted & (BIT_ULL(ppv_feature_deps[i].needs) |
+				BIT_ULL(ppv_feature_deps[i].or_needs)))) {
+			wanted &= ~bit;
+			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+				dev_info(dev, "feature %u offered without feature %u it requires: not used\n",
+					 ppv_feature_deps[i].bit,
+					 ppv_feature_deps[i].needs);
+		}
+	}
+
+	/*
+	 * VIRTIO_NET_F_MTU: the device's MTU is the largest it takes; below
+	 * the minimum Ethernet MTU it is nonsense and the feature is not
+	 * used (as virtio_net does). Read before FEATURES_OK: config space is
+	 * readable once the features are read (virtio 1.x 3.1.1).
+	 */
+	priv->dev_mtu = 0;
+	if (wanted & BIT_ULL(VIRTIO_NET_F_MTU)) {
+		u16 mtu = 0;
+
+		if (priv->device && priv->device_len >=
+		    offsetofend(struct virtio_net_config, mtu))
+			mtu = ioread16(priv->device +
+				       offsetof(struct virtio_net_config, mtu));
+		if (mtu < ETH_MIN_MTU) {
+			wanted &= ~BIT_ULL(VIRTIO_NET_F_MTU);
+			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+				dev_warn(dev, "device MTU %u is below %u: ignored\n",
+					 mtu, ETH_MIN_MTU);
+		} else {
+			priv->dev_mtu = mtu;
 		}
 	}
 
@@ -253,6 +305,7 @@ int ppv_negotiate(struct ppv_priv *priv)
 		goto fail;
 	}
 	priv->features = wanted;
+	priv->dma_api = !!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
 	return 0;
 
 fail:
@@ -344,12 +397,33 @@ int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
 	q->num = num;
 	q->notify = priv->notify_base + (size_t)off * priv->notify_mult;
 	q->mem_bytes = ppv_vring_bytes(num);
+	/*
+	 * Rings live in coherent memory either way. With ACCESS_PLATFORM the
+	 * device reads them through the platform's translation: it gets the
+	 * DMA handle. Without it the device bypasses any IOMMU and needs the
+	 * guest-physical address, which the DMA handle is only when nothing
+	 * translates; so the memory is asked physically contiguous (an IOMMU
+	 * would otherwise build it from scattered pages, vmapped) and the
+	 * device gets its physical address.
+	 */
 	q->mem = ppv_should_fail(PPV_FAULT_RING) ? NULL :
-		 dma_alloc_coherent(dev, q->mem_bytes, &q->mem_dma, GFP_KERNEL);
+		 dma_alloc_attrs(dev, q->mem_bytes, &q->mem_dma, GFP_KERNEL,
+				 priv->dma_api ? 0 : DMA_ATTR_FORCE_CONTIGUOUS);
 	if (!q->mem) {
 		dev_err(dev, "queue %u: cannot allocate %zu bytes of ring\n",
 			index, q->mem_bytes);
 		return -ENOMEM;
+	}
+	q->mem_attrs = priv->dma_api ? 0 : DMA_ATTR_FORCE_CONTIGUOUS;
+	q->dev_addr = q->mem_dma;
+	if (!priv->dma_api) {
+		if (is_vmalloc_addr(q->mem)) {
+			dev_err(dev, "queue %u: ring memory is not physically contiguous\n",
+				index);
+			err = -ENOMEM;
+			goto err_mem;
+		}
+		q->dev_addr = virt_to_phys(q->mem);
 	}
 	q->slot = ppv_should_fail(PPV_FAULT_RING) ? NULL :
 		  kvcalloc(num, sizeof(*q->slot), GFP_KERNEL);
@@ -364,10 +438,10 @@ int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
 		goto err_slot;
 
 	iowrite16(num, PPV_CFG(priv, queue_size));
-	lo_hi_writeq(q->mem_dma, PPV_CFG(priv, queue_desc_lo));
-	lo_hi_writeq(q->mem_dma + ppv_vring_avail_off(num),
+	lo_hi_writeq(q->dev_addr, PPV_CFG(priv, queue_desc_lo));
+	lo_hi_writeq(q->dev_addr + ppv_vring_avail_off(num),
 		     PPV_CFG(priv, queue_avail_lo));
-	lo_hi_writeq(q->mem_dma + ppv_vring_used_off(num),
+	lo_hi_writeq(q->dev_addr + ppv_vring_used_off(num),
 		     PPV_CFG(priv, queue_used_lo));
 	if (vector != VIRTIO_MSI_NO_VECTOR) {
 		iowrite16(vector, PPV_CFG(priv, queue_msix_vector));
@@ -385,7 +459,7 @@ err_slot:
 	kvfree(q->slot);
 	q->slot = NULL;
 err_mem:
-	dma_free_coherent(dev, q->mem_bytes, q->mem, q->mem_dma);
+	dma_free_attrs(dev, q->mem_bytes, q->mem, q->mem_dma, q->mem_attrs);
 	q->mem = NULL;
 	return err;
 }
@@ -397,7 +471,8 @@ void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q)
 		return;
 	kvfree(q->slot);
 	q->slot = NULL;
-	dma_free_coherent(&priv->pdev->dev, q->mem_bytes, q->mem, q->mem_dma);
+	dma_free_attrs(&priv->pdev->dev, q->mem_bytes, q->mem, q->mem_dma,
+		       q->mem_attrs);
 	q->mem = NULL;
 	/* no pointer into the freed ring survives a failed rebuild */
 	memset(&q->vr, 0, sizeof(q->vr));

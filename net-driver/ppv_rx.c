@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ppvnet receive: one page pool per RX queue, buffers carved from its pages
- * (two per page at the default MTU, a whole page for jumbo frames),
- * refilled inside the NAPI poll with GFP_ATOMIC and published once per poll;
- * skbs are built over the page without a copy and go to GRO. When the ring
- * runs empty and atomic allocations keep failing, a delayed work refills it
- * with GFP_KERNEL so receive never stalls for good.
+ * in one of three layouts (small, mergeable, big: see ppv.h), refilled
+ * inside the NAPI poll with GFP_ATOMIC and published once per poll; skbs
+ * are built over the pages without a copy, get their checksum and GSO
+ * state from the virtio-net header (virtio_net_hdr_to_skb()) and go to
+ * GRO. When the ring runs empty and atomic allocations keep failing, a
+ * delayed work refills it with GFP_KERNEL so receive never stalls for good.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
 #include <linux/skbuff.h>
+#include <linux/virtio_net.h>
+#include <uapi/linux/virtio_net.h>
 
 #include "ppv.h"
 #include "ppv_compat.h"
@@ -19,58 +22,48 @@
 #define PPV_REFILL_DELAY	(HZ / 50)	/* between retries of the refill work */
 #define PPV_FILL_TRIES		16		/* failed allocations one fill accepts */
 
+/* Bytes the device may write into a buffer of @truesize. */
+static unsigned int ppv_rx_room(const struct ppv_qp *qp, unsigned int truesize)
+{
+	return truesize - qp->rx_headroom - PPV_RX_TAILROOM;
+}
+
 /*
- * A buffer is known by the address of its first byte: the page and the
- * offset in it follow from that (pool pages are order-0 lowmem pages).
+ * Mergeable buffer size: half a page or a whole one, from the average
+ * packet length seen on this ring (an EWMA, as virtio_net keeps). Only
+ * fractions of a page: a size in between would leave the rest of the page
+ * unused while truesize claimed less, and the XDP headroom plus
+ * skb_shared_info (576 bytes) make quarter pages too small to matter.
+ * Small packets (ACKs, requests, 64-byte UDP) then take 2 KB of socket
+ * memory instead of 4 KB; bulk receive, which guest TSO turns into 64 KB
+ * frames, takes 19 page buffers a frame instead of 45 half pages.
  */
-static void *ppv_rx_alloc(struct ppv_qp *qp, gfp_t gfp)
+static unsigned int ppv_rx_mrg_truesize(struct ppv_qp *qp)
+{
+	unsigned long avg = ewma_ppv_pkt_len_read(&qp->rx_avg);
+
+	return avg <= ppv_rx_room(qp, PAGE_SIZE / 2) ? PAGE_SIZE / 2 : PAGE_SIZE;
+}
+
+static void *ppv_rx_alloc(struct ppv_qp *qp, unsigned int size, gfp_t gfp,
+			  enum ppv_fault_site site)
 {
 	struct page *page = NULL;
 	unsigned int offset;
 
-	if (!ppv_should_fail(PPV_FAULT_RX_PAGE))
-		page = page_pool_alloc_frag(qp->pool, &offset, qp->rx_truesize,
+	if (!ppv_should_fail(site))
+		page = page_pool_alloc_frag(qp->pool, &offset, size,
 					    gfp | __GFP_NOWARN);
 	if (unlikely(!page)) {
 		ppv_stat_inc(&qp->rx_stats, refill_fail);
 		return NULL;
 	}
-	ppv_stat_inc(&qp->rx_stats, pp_alloc);
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	u64_stats_inc(&qp->rx_stats.pp_alloc);
+	if (!offset)
+		u64_stats_inc(&qp->rx_stats.pp_pages);
+	u64_stats_update_end(&qp->rx_stats.syncp);
 	return page_address(page) + offset;
-}
-
-/*
- * Each buffer is mapped while the device owns it, and unmapped as soon as
- * the device hands it back (ppv_rx_unmap()), never by the pool: a page the
- * stack still holds after the driver is gone (a socket nobody reads while
- * rmmod runs) then holds no mapping of a device that has no driver. (With
- * PP_FLAG_DMA_MAP, DMA-API debug caught exactly that at rmmod under load.)
- * The address is kept in the buffer's headroom, outside the mapping.
- */
-static bool ppv_rx_map(struct ppv_qp *qp, void *va, dma_addr_t *addr)
-{
-	struct device *dma = &qp->priv->pdev->dev;
-	dma_addr_t a;
-
-	if (ppv_should_fail(PPV_FAULT_RX_MAP)) {
-		ppv_stat_inc(&qp->rx_stats, map_fail);
-		return false;
-	}
-	a = dma_map_single(dma, va + PPV_RX_HEADROOM, qp->rx_buf_len,
-			   DMA_FROM_DEVICE);
-	if (unlikely(dma_mapping_error(dma, a))) {
-		ppv_stat_inc(&qp->rx_stats, map_fail);
-		return false;
-	}
-	*(dma_addr_t *)va = a;
-	*addr = a;
-	return true;
-}
-
-static void ppv_rx_unmap(struct ppv_qp *qp, void *va)
-{
-	dma_unmap_single(&qp->priv->pdev->dev, *(dma_addr_t *)va,
-			 qp->rx_buf_len, DMA_FROM_DEVICE);
 }
 
 /* A buffer the stack never saw, unmapped, back to its pool. */
@@ -81,7 +74,122 @@ static void ppv_rx_recycle(struct ppv_qp *qp, void *va)
 }
 
 /*
- * Post pages until the ring is full or an allocation fails; publish them in
+ * Each buffer is mapped while the device owns it and unmapped as soon as
+ * the device hands it back, never by the pool: a page the stack still
+ * holds after the driver is gone (a socket nobody reads while rmmod runs)
+ * then holds no mapping of a device that has no driver. (With
+ * PP_FLAG_DMA_MAP, DMA-API debug caught exactly that at rmmod under load.)
+ */
+static bool ppv_rx_map(struct ppv_qp *qp, void *va, unsigned int len,
+		       dma_addr_t *addr)
+{
+	if (ppv_should_fail(PPV_FAULT_RX_MAP) ||
+	    unlikely(!ppv_map(qp->priv, va, len, DMA_FROM_DEVICE, addr))) {
+		ppv_stat_inc(&qp->rx_stats, map_fail);
+		return false;
+	}
+	return true;
+}
+
+/* Small and mergeable buffers: one descriptor, metadata in the headroom. */
+static int ppv_rx_add_buf(struct ppv_qp *qp, unsigned int truesize, gfp_t gfp)
+{
+	struct ppv_rx_meta *meta;
+	struct ppv_vring_buf buf;
+	void *va;
+
+	va = ppv_rx_alloc(qp, truesize, gfp, qp->rx_mode == PPV_RX_MRG ?
+			  PPV_FAULT_RX_MRG : PPV_FAULT_RX_PAGE);
+	if (!va)
+		return -ENOMEM;
+	buf.len = ppv_rx_room(qp, truesize);
+	if (!ppv_rx_map(qp, va + qp->rx_headroom, buf.len, &buf.addr)) {
+		ppv_rx_recycle(qp, va);
+		return -ENOMEM;
+	}
+	meta = va;
+	meta->addr = buf.addr;
+	meta->truesize = truesize;
+	if (unlikely(ppv_vring_add(&qp->rxq.vr, &buf, 0, 1, va))) {
+		/* only a broken ring refuses a buffer that fits */
+		ppv_unmap(qp->priv, buf.addr, buf.len, DMA_FROM_DEVICE);
+		ppv_rx_recycle(qp, va);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void ppv_rx_unmap_buf(struct ppv_qp *qp, void *va)
+{
+	struct ppv_rx_meta *meta = va;
+
+	ppv_unmap(qp->priv, meta->addr, ppv_rx_room(qp, meta->truesize),
+		  DMA_FROM_DEVICE);
+}
+
+/* Bytes the device may write into page @i of a big chain. */
+static unsigned int ppv_rx_big_len(const struct ppv_qp *qp, unsigned int i)
+{
+	return i ? PAGE_SIZE : ppv_rx_room(qp, PAGE_SIZE);
+}
+
+static void ppv_rx_unmap_chain(struct ppv_qp *qp, struct ppv_rx_chain *c,
+			       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		ppv_unmap(qp->priv, c->addr[i], ppv_rx_big_len(qp, i),
+			  DMA_FROM_DEVICE);
+}
+
+static void ppv_rx_recycle_chain(struct ppv_qp *qp, struct ppv_rx_chain *c,
+				 unsigned int from)
+{
+	unsigned int i;
+
+	for (i = from; i < PPV_BIG_PAGES; i++)
+		ppv_rx_recycle(qp, c->va[i]);
+}
+
+/*
+ * Big packets: a chain of PPV_BIG_PAGES whole pages, the first laid out
+ * like a small buffer (headroom, then the header and the frame start,
+ * room for skb_shared_info at its end). The chain's pages are kept in
+ * rx_chains[] at the index of its head descriptor, which the token points
+ * at.
+ */
+static int ppv_rx_add_chain(struct ppv_qp *qp, gfp_t gfp)
+{
+	struct ppv_vring *vr = &qp->rxq.vr;
+	struct ppv_vring_buf bufs[PPV_BIG_PAGES];
+	struct ppv_rx_chain *c = &qp->rx_chains[vr->free_head];
+	unsigned int i, n;
+
+	for (n = 0; n < PPV_BIG_PAGES; n++) {
+		unsigned int off = n ? 0 : qp->rx_headroom;
+
+		c->va[n] = ppv_rx_alloc(qp, PAGE_SIZE, gfp, PPV_FAULT_RX_BIG);
+		if (!c->va[n])
+			goto unwind;
+		bufs[n].len = ppv_rx_big_len(qp, n);
+		if (!ppv_rx_map(qp, c->va[n] + off, bufs[n].len, &bufs[n].addr)) {
+			ppv_rx_recycle(qp, c->va[n]);
+			goto unwind;
+		}
+		c->addr[n] = bufs[n].addr;
+	}
+	if (likely(!ppv_vring_add(vr, bufs, 0, PPV_BIG_PAGES, c)))
+		return 0;
+unwind:
+	ppv_rx_unmap_chain(qp, c, n);
+	for (i = 0; i < n; i++)
+		ppv_rx_recycle(qp, c->va[i]);
+	return -ENOMEM;
+}
+
+/*
+ * Post buffers until the ring is full or allocations fail; publish them in
  * one batch and kick if the device asks for it. Returns false when the ring
  * is left empty. In NAPI or with NAPI disabled: the pool's cache is not
  * safe against both at once.
@@ -89,32 +197,27 @@ static void ppv_rx_recycle(struct ppv_qp *qp, void *va)
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp)
 {
 	struct ppv_vring *vr = &qp->rxq.vr;
+	unsigned int need = qp->rx_mode == PPV_RX_BIG ? PPV_BIG_PAGES : 1;
+	unsigned int truesize = qp->rx_mode == PPV_RX_MRG ?
+				ppv_rx_mrg_truesize(qp) : qp->rx_truesize;
 	unsigned int added = 0, failed = 0;
 
-	while (vr->num_free) {
-		struct ppv_vring_buf buf;
-		void *va = ppv_rx_alloc(qp, gfp);
+	while (vr->num_free >= need && !vr->broken) {
+		int err = qp->rx_mode == PPV_RX_BIG ?
+			  ppv_rx_add_chain(qp, gfp) :
+			  ppv_rx_add_buf(qp, truesize, gfp);
 
 		/*
 		 * One failure need not mean the next fails too; giving up at
 		 * the first drained the ring under sporadic failures (10 %
 		 * injected), and a drained ring drops at the host.
 		 */
-		if (va && unlikely(!ppv_rx_map(qp, va, &buf.addr))) {
-			ppv_rx_recycle(qp, va);
-			va = NULL;
-		}
-		if (!va) {
+		if (err == -EIO)
+			break;
+		if (err) {
 			if (++failed == PPV_FILL_TRIES)
 				break;
 			continue;
-		}
-		buf.len = qp->rx_buf_len;
-		if (unlikely(ppv_vring_add(vr, &buf, 0, 1, va))) {
-			/* only a broken ring refuses a buffer that fits */
-			ppv_rx_unmap(qp, va);
-			ppv_rx_recycle(qp, va);
-			break;
 		}
 		added++;
 	}
@@ -146,7 +249,9 @@ void ppv_rx_refill_work(struct work_struct *work)
 	bool filled;
 
 	napi_disable(&qp->napi);
-	filled = ppv_rx_fill(qp, GFP_KERNEL);
+	ppv_rx_fill(qp, GFP_KERNEL);
+	filled = qp->rxq.vr.broken ||
+		 ppv_vring_in_flight(&qp->rxq.vr) >= qp->rxq.vr.num / 2;
 	/* until a fill succeeds, the poll retries through here, not at once */
 	WRITE_ONCE(qp->rx_starved, !filled);
 	ppv_stat_inc(&qp->rx_stats, refill_work);
@@ -163,51 +268,308 @@ void ppv_rx_refill_work(struct work_struct *work)
 		ppv_rx_schedule_refill(qp, PPV_REFILL_DELAY);
 }
 
-static void ppv_rx_drop(struct ppv_qp *qp, void *va)
+/* A used token back to the CPU: unmap what the device held. */
+static void ppv_rx_unmap_token(struct ppv_qp *qp, void *token)
 {
-	ppv_rx_recycle(qp, va);
+	if (qp->rx_mode == PPV_RX_BIG)
+		ppv_rx_unmap_chain(qp, token, PPV_BIG_PAGES);
+	else
+		ppv_rx_unmap_buf(qp, token);
+}
+
+/* An unmapped token the stack never saw, dropped. */
+static void ppv_rx_drop(struct ppv_qp *qp, void *token)
+{
+	if (qp->rx_mode == PPV_RX_BIG)
+		ppv_rx_recycle_chain(qp, token, 0);
+	else
+		ppv_rx_recycle(qp, token);
 	ppv_stat_inc(&qp->rx_stats, drops);
 }
 
-static void ppv_rx_one(struct ppv_qp *qp, void *va, u32 used_len)
+/* Count a malformed first buffer by what ppv_rx_parse() found. */
+static void ppv_rx_bad(struct ppv_qp *qp, int err, u32 used_len)
 {
-	struct net_device *dev = qp->priv->dev;
-	struct sk_buff *skb;
-	u32 pkt_len;
-	int err;
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	if (err == -EMSGSIZE)
+		u64_stats_inc(&qp->rx_stats.errors);
+	else if (err == -ERANGE)
+		u64_stats_inc(&qp->rx_stats.bad_nbuf);
+	else
+		u64_stats_inc(&qp->rx_stats.bad_hdr);
+	u64_stats_update_end(&qp->rx_stats.syncp);
+	net_dbg_ratelimited("%s: rx%u: malformed buffer from the device (len %u, err %d)\n",
+			    qp->priv->dev->name, qp->index, used_len, err);
+}
 
-	err = ppv_rx_parse(va + PPV_RX_HEADROOM, qp->rx_buf_len, used_len,
-			   &pkt_len);
-	if (unlikely(err)) {
-		u64_stats_update_begin(&qp->rx_stats.syncp);
-		if (err == -EMSGSIZE)
-			u64_stats_inc(&qp->rx_stats.errors);
-		else
-			u64_stats_inc(&qp->rx_stats.bad_hdr);
-		u64_stats_update_end(&qp->rx_stats.syncp);
-		net_dbg_ratelimited("%s: rx%u: malformed buffer from the device (len %u, err %d)\n",
-				    dev->name, qp->index, used_len, err);
-		ppv_rx_drop(qp, va);
-		return;
-	}
+/*
+ * The skb over a buffer that starts at @va (@truesize bytes of page): the
+ * header and @len frame bytes after the headroom.
+ */
+static struct sk_buff *ppv_rx_build(struct ppv_qp *qp, void *va,
+				    unsigned int truesize, u32 len)
+{
+	struct sk_buff *skb = NULL;
 
-	skb = napi_build_skb(va, qp->rx_truesize);
+	if (!ppv_should_fail(PPV_FAULT_RX_SKB))
+		skb = napi_build_skb(va, truesize);
 	if (unlikely(!skb)) {
 		ppv_stat_inc(&qp->rx_stats, skb_fail);
-		ppv_rx_drop(qp, va);
+		return NULL;
+	}
+	skb_reserve(skb, qp->rx_headroom + PPV_HDR_LEN);
+	__skb_put(skb, len);
+	skb_mark_for_recycle(skb);
+	return skb;
+}
+
+/*
+ * Checksum and GSO state from the header, then up the stack. @hdr is a copy:
+ * virtio_net_hdr_to_skb() may pull, which can move the skb's head.
+ */
+static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
+			   const struct virtio_net_hdr *hdr)
+{
+	struct net_device *dev = qp->priv->dev;
+	unsigned int len = skb->len;
+
+	if (unlikely(virtio_net_hdr_to_skb(skb, hdr, true))) {
+		ppv_stat_inc(&qp->rx_stats, bad_hdr);
+		net_dbg_ratelimited("%s: rx%u: header refused (flags %#x gso %#x)\n",
+				    dev->name, qp->index, hdr->flags,
+				    hdr->gso_type);
+		kfree_skb(skb);
+		ppv_stat_inc(&qp->rx_stats, drops);
 		return;
 	}
-	skb_reserve(skb, PPV_RX_HEADROOM + PPV_HDR_LEN);
-	__skb_put(skb, pkt_len);
-	skb_mark_for_recycle(skb);
+	if (hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->protocol = eth_type_trans(skb, dev);
 
 	u64_stats_update_begin(&qp->rx_stats.syncp);
 	u64_stats_inc(&qp->rx_stats.packets);
-	u64_stats_add(&qp->rx_stats.bytes, pkt_len);
+	u64_stats_add(&qp->rx_stats.bytes, len);
+	if (hdr->flags & (VIRTIO_NET_HDR_F_DATA_VALID | VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		u64_stats_inc(&qp->rx_stats.csum);
+	if (skb_is_gso(skb))
+		u64_stats_inc(&qp->rx_stats.gso);
 	u64_stats_update_end(&qp->rx_stats.syncp);
 
 	napi_gro_receive(&qp->napi, skb);
+}
+
+static void ppv_rx_small(struct ppv_qp *qp, void *va, u32 used_len)
+{
+	unsigned int truesize = ((struct ppv_rx_meta *)va)->truesize;
+	void *buf = va + qp->rx_headroom;
+	struct virtio_net_hdr hdr;
+	struct sk_buff *skb;
+	u32 pkt_len;
+	u16 n;
+	int err;
+
+	err = ppv_rx_parse(buf, ppv_rx_room(qp, truesize), used_len,
+			   &qp->rx_caps, &pkt_len, &n);
+	if (unlikely(err)) {
+		ppv_rx_bad(qp, err, used_len);
+		ppv_rx_drop(qp, va);
+		return;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	skb = ppv_rx_build(qp, va, truesize, pkt_len);
+	if (unlikely(!skb)) {
+		ppv_rx_drop(qp, va);
+		return;
+	}
+	ppv_stat_inc(&qp->rx_stats, bufs);
+	ppv_rx_deliver(qp, skb, &hdr);
+}
+
+static void ppv_rx_big(struct ppv_qp *qp, struct ppv_rx_chain *c, u32 used_len)
+{
+	void *buf = c->va[0] + qp->rx_headroom;
+	u32 posted = PPV_BIG_PAGES * PAGE_SIZE - qp->rx_headroom -
+		     PPV_RX_TAILROOM;
+	struct virtio_net_hdr hdr;
+	struct sk_buff *skb;
+	u32 pkt_len, first, rest;
+	unsigned int i;
+	u16 n;
+	int err;
+
+	err = ppv_rx_parse(buf, posted, used_len, &qp->rx_caps, &pkt_len, &n);
+	if (unlikely(err)) {
+		ppv_rx_bad(qp, err, used_len);
+		ppv_rx_drop(qp, c);
+		return;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	first = min_t(u32, used_len, ppv_rx_big_len(qp, 0));
+	skb = ppv_rx_build(qp, c->va[0], PAGE_SIZE, first - PPV_HDR_LEN);
+	if (unlikely(!skb)) {
+		ppv_rx_drop(qp, c);
+		return;
+	}
+	rest = used_len - first;
+	for (i = 1; rest; i++) {
+		u32 len = min_t(u32, rest, PAGE_SIZE);
+
+		skb_add_rx_frag(skb, i - 1, virt_to_page(c->va[i]), 0, len,
+				PAGE_SIZE);
+		rest -= len;
+	}
+	/* the pages the frame did not reach go straight back */
+	ppv_rx_recycle_chain(qp, c, i);
+	ppv_stat_inc(&qp->rx_stats, bufs);
+	ppv_rx_deliver(qp, skb, &hdr);
+}
+
+/*
+ * Mergeable: after a bad buffer, take and drop the rest of its packet (up
+ * to @left buffers) so that none is mistaken for the next packet's first.
+ * Returns the ring error that stopped it, or 0.
+ */
+static int ppv_rx_mrg_drain(struct ppv_qp *qp, unsigned int left)
+{
+	void *token;
+	u32 len;
+	int r;
+
+	while (left--) {
+		token = NULL;
+		r = ppv_vring_get_used(&qp->rxq.vr, &token, &len);
+		if (!r)
+			return 0;
+		if (!token)
+			return r;
+		ppv_rx_unmap_buf(qp, token);
+		ppv_rx_recycle(qp, token);
+	}
+	return 0;
+}
+
+/*
+ * Mergeable: the first buffer says in num_buffers how many the packet
+ * takes; the others follow on the used ring. They must be there: the
+ * device publishes a packet's used entries with one used index update
+ * (QEMU's virtqueue_flush()), so a missing one is a lie, and so is a count
+ * above the buffers posted. Buffers past MAX_SKB_FRAGS go into frag_list
+ * skbs. Returns a ring error (the ring is then broken) or 0.
+ */
+static int ppv_rx_mrg(struct ppv_qp *qp, void *va, u32 used_len)
+{
+	struct ppv_vring *vr = &qp->rxq.vr;
+	unsigned int truesize = ((struct ppv_rx_meta *)va)->truesize;
+	void *buf = va + qp->rx_headroom;
+	struct sk_buff *head, *curr;
+	struct virtio_net_hdr hdr;
+	unsigned int nfrags = 0;
+	u32 pkt_len, total;
+	u16 n = 1, i;
+	int err;
+
+	/*
+	 * Fault point: claim more buffers than are posted. Only on a
+	 * one-buffer packet, so that the lie costs exactly that packet and
+	 * the test can count it; a real liar may also make the rest of a
+	 * packet look like the next one's start, which the header checks
+	 * then refuse (or, as with virtio_net, cannot tell).
+	 */
+	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) &&
+	    used_len >= PPV_HDR_LEN &&
+	    ((struct ppv_net_hdr *)buf)->num_buffers == cpu_to_le16(1) &&
+	    ppv_should_fail(PPV_FAULT_RX_LIE_NBUF))
+		((struct ppv_net_hdr *)buf)->num_buffers =
+			cpu_to_le16(ppv_vring_in_flight(vr) + 2);
+	err = ppv_rx_parse(buf, ppv_rx_room(qp, truesize), used_len,
+			   &qp->rx_caps, &pkt_len, &n);
+	/* more buffers than are posted: a lie, whatever the ring says */
+	if ((!err || err == -EINVAL || err == -EPROTO) &&
+	    n - 1 > ppv_vring_in_flight(vr))
+		err = -ERANGE;
+	if (unlikely(err)) {
+		ppv_rx_bad(qp, err, used_len);
+		ppv_rx_drop(qp, va);
+		/*
+		 * a refused header with a count we can trust: its other
+		 * buffers go too, so none is taken for a packet's first
+		 */
+		return err == -EINVAL || err == -EPROTO ?
+		       ppv_rx_mrg_drain(qp, n - 1) : 0;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	head = ppv_rx_build(qp, va, truesize, pkt_len);
+	if (unlikely(!head)) {
+		ppv_rx_drop(qp, va);
+		return ppv_rx_mrg_drain(qp, n - 1);
+	}
+	curr = head;
+	total = used_len;
+
+	for (i = 1; i < n; i++) {
+		struct page *page;
+		void *token = NULL;
+		u32 len;
+		int r = ppv_vring_get_used(vr, &token, &len);
+
+		if (token)
+			ppv_rx_unmap_buf(qp, token);
+		if (unlikely(r != 1)) {
+			if (token)
+				ppv_rx_recycle(qp, token);
+			kfree_skb(head);
+			ppv_stat_inc(&qp->rx_stats, drops);
+			if (r == -EMSGSIZE) {
+				ppv_stat_inc(&qp->rx_stats, bad_len);
+				return ppv_rx_mrg_drain(qp, n - 1 - i);
+			}
+			if (r)
+				return r;
+			ppv_stat_inc(&qp->rx_stats, bad_nbuf);
+			net_dbg_ratelimited("%s: rx%u: %u of %u buffers missing\n",
+					    qp->priv->dev->name, qp->index,
+					    n - i, n);
+			return 0;
+		}
+		truesize = ((struct ppv_rx_meta *)token)->truesize;
+		if (unlikely(nfrags == MAX_SKB_FRAGS)) {
+			struct sk_buff *nskb = NULL;
+
+			if (!ppv_should_fail(PPV_FAULT_RX_SKB))
+				nskb = napi_alloc_skb(&qp->napi, 0);
+			if (unlikely(!nskb)) {
+				ppv_stat_inc(&qp->rx_stats, skb_fail);
+				ppv_rx_recycle(qp, token);
+				kfree_skb(head);
+				ppv_stat_inc(&qp->rx_stats, drops);
+				return ppv_rx_mrg_drain(qp, n - 1 - i);
+			}
+			skb_mark_for_recycle(nskb);
+			if (curr == head)
+				skb_shinfo(curr)->frag_list = nskb;
+			else
+				curr->next = nskb;
+			curr = nskb;
+			head->truesize += nskb->truesize;
+			nfrags = 0;
+		}
+		if (curr != head) {
+			head->data_len += len;
+			head->len += len;
+			head->truesize += truesize;
+		}
+		page = virt_to_page(token);
+		skb_add_rx_frag(curr, nfrags++, page,
+				token + qp->rx_headroom - page_address(page),
+				len, truesize);
+		total += len;
+	}
+	ewma_ppv_pkt_len_add(&qp->rx_avg, total);
+	u64_stats_update_begin(&qp->rx_stats.syncp);
+	u64_stats_add(&qp->rx_stats.bufs, n);
+	u64_stats_update_end(&qp->rx_stats.syncp);
+	ppv_rx_deliver(qp, head, &hdr);
+	return 0;
 }
 
 /*
@@ -249,48 +611,87 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 		done++;
 		/* a token came back (r == 1 or -EMSGSIZE): the CPU owns it */
 		if (token)
-			ppv_rx_unmap(qp, token);
+			ppv_rx_unmap_token(qp, token);
 		if (likely(r == 1)) {
-			ppv_rx_one(qp, token, len);
+			if (qp->rx_mode == PPV_RX_MRG)
+				r = ppv_rx_mrg(qp, token, len);
+			else if (qp->rx_mode == PPV_RX_BIG)
+				ppv_rx_big(qp, token, len);
+			else
+				ppv_rx_small(qp, token, len);
+			if (likely(r >= 0))
+				continue;
+		} else if (r == -EMSGSIZE) {
+			/* a length over the posted buffer: drop it, the ring goes on */
+			ppv_stat_inc(&qp->rx_stats, bad_len);
+			ppv_rx_drop(qp, token);
+			net_dbg_ratelimited("%s: rx%u: used length %u over the buffer\n",
+					    qp->priv->dev->name, qp->index, len);
 			continue;
 		}
-		if (r != -EMSGSIZE) {
-			/* -ERANGE, -ENOENT, -EIO: the ring is broken */
-			ppv_rx_broken(qp, r);
-			return done;
-		}
-		/* a length over the posted buffer: drop it, the ring goes on */
-		ppv_stat_inc(&qp->rx_stats, bad_len);
-		ppv_rx_drop(qp, token);
-		net_dbg_ratelimited("%s: rx%u: used length %u over the buffer\n",
-				    qp->priv->dev->name, qp->index, len);
+		/* -ERANGE, -ENOENT, -EIO: the ring is broken */
+		ppv_rx_broken(qp, r);
+		return done;
 	}
 
-	/* an empty ring gets no packet, so no poll: refill from process context now */
-	if (!vr->broken && vr->num_free && !ppv_rx_fill(qp, GFP_ATOMIC))
-		ppv_rx_schedule_refill(qp, READ_ONCE(qp->rx_starved) ?
-					   PPV_REFILL_DELAY : 0);
+	/*
+	 * An empty ring gets no packet, so no poll; nor does a ring with
+	 * fewer buffers than the next packet needs (mergeable: up to 45 half
+	 * pages for 64 KB), which the device leaves alone until it gets more
+	 * (fault injection at 100 % found RX stalled so). Below half a ring
+	 * after the fill, allocations are failing: refill from process
+	 * context.
+	 */
+	if (!vr->broken && vr->num_free) {
+		ppv_rx_fill(qp, GFP_ATOMIC);
+		if (ppv_vring_in_flight(vr) < vr->num / 2)
+			ppv_rx_schedule_refill(qp, READ_ONCE(qp->rx_starved) ?
+						   PPV_REFILL_DELAY : 0);
+	}
 	return done;
 }
 
 /*
- * Bytes of page one buffer takes for @mtu: headroom, header, frame and the
- * skb_shared_info that napi_build_skb() puts at the end. Half a page or
- * less shares pages; more takes a whole page.
+ * Small buffers: bytes of page one takes for @mtu: headroom, header, frame
+ * and the skb_shared_info that napi_build_skb() puts at the end. Half a
+ * page or less shares pages; more takes a whole page.
  */
 unsigned int ppv_rx_truesize(unsigned int mtu)
 {
 	unsigned int t = SKB_DATA_ALIGN(PPV_RX_HEADROOM + PPV_HDR_LEN +
-					VLAN_ETH_HLEN + mtu) +
-			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+					VLAN_ETH_HLEN + mtu) + PPV_RX_TAILROOM;
 
 	return t <= PAGE_SIZE / 2 ? t : PAGE_SIZE;
+}
+
+bool ppv_rx_small_fits(unsigned int mtu)
+{
+	return mtu <= PPV_SMALL_MAX_MTU;
+}
+
+/* What a used header may ask for, from the negotiated features. */
+static void ppv_rx_set_caps(struct ppv_qp *qp)
+{
+	struct ppv_priv *priv = qp->priv;
+	struct ppv_rx_caps *caps = &qp->rx_caps;
+
+	memset(caps, 0, sizeof(*caps));
+	if (ppv_has(priv, VIRTIO_NET_F_GUEST_CSUM))
+		caps->flags |= PPV_NET_HDR_F_NEEDS_CSUM;
+	if (ppv_has(priv, VIRTIO_NET_F_GUEST_TSO4))
+		caps->gso |= 1u << PPV_NET_HDR_GSO_TCPV4;
+	if (ppv_has(priv, VIRTIO_NET_F_GUEST_TSO6))
+		caps->gso |= 1u << PPV_NET_HDR_GSO_TCPV6;
+	caps->ecn = ppv_has(priv, VIRTIO_NET_F_GUEST_ECN);
+	caps->mrg = qp->rx_mode == PPV_RX_MRG;
+	caps->max_bufs = qp->rxq.num;
 }
 
 /* Create the queue's page pool; the ring itself comes from ppv_queue_setup(). */
 int ppv_rx_open(struct ppv_qp *qp)
 {
 	struct ppv_priv *priv = qp->priv;
+	unsigned int mtu = priv->dev->mtu;
 	struct page_pool_params pp = {
 		/* no PP_FLAG_DMA_MAP: buffers are mapped one by one (ppv_rx_map) */
 		.flags = PP_FLAG_PAGE_FRAG,
@@ -301,10 +702,39 @@ int ppv_rx_open(struct ppv_qp *qp)
 		.dev = &priv->pdev->dev,
 	};
 
+	/* a big chain's pages after the first are the skb's frags */
+	BUILD_BUG_ON(PPV_BIG_PAGES - 1 > MAX_SKB_FRAGS);
+	BUILD_BUG_ON((PPV_BIG_PAGES - 1) * PAGE_SIZE + PAGE_SIZE / 2 < PPV_BIG_BYTES);
+
 	qp->rx_starved = false;
-	qp->rx_truesize = ppv_rx_truesize(priv->dev->mtu);
-	qp->rx_buf_len = qp->rx_truesize - PPV_RX_HEADROOM -
-			 SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	if (ppv_has(priv, VIRTIO_NET_F_MRG_RXBUF)) {
+		qp->rx_mode = PPV_RX_MRG;
+		qp->rx_headroom = PPV_MRG_HEADROOM;
+		ewma_ppv_pkt_len_init(&qp->rx_avg);
+	} else if (ppv_has(priv, VIRTIO_NET_F_GUEST_TSO4) ||
+		   ppv_has(priv, VIRTIO_NET_F_GUEST_TSO6) ||
+		   !ppv_rx_small_fits(mtu)) {
+		qp->rx_mode = PPV_RX_BIG;
+		qp->rx_headroom = PPV_RX_HEADROOM;
+		if (qp->rxq.num < PPV_BIG_PAGES) {
+			netdev_err(priv->dev, "rx%u: %u descriptors cannot hold one %lu-page buffer\n",
+				   qp->index, qp->rxq.num, PPV_BIG_PAGES);
+			return -EINVAL;
+		}
+		qp->rx_chains = ppv_should_fail(PPV_FAULT_RING) ? NULL :
+				kvcalloc(qp->rxq.num, sizeof(*qp->rx_chains),
+					 GFP_KERNEL);
+		if (!qp->rx_chains) {
+			netdev_err(priv->dev, "rx%u: cannot allocate %u chain entries\n",
+				   qp->index, qp->rxq.num);
+			return -ENOMEM;
+		}
+	} else {
+		qp->rx_mode = PPV_RX_SMALL;
+		qp->rx_headroom = PPV_RX_HEADROOM;
+		qp->rx_truesize = ppv_rx_truesize(mtu);
+	}
+	ppv_rx_set_caps(qp);
 
 	ppv_pp_set_napi(&pp, &qp->napi, priv->dev);
 	qp->pool = ppv_should_fail(PPV_FAULT_POOL) ? ERR_PTR(-ENOMEM) :
@@ -315,6 +745,8 @@ int ppv_rx_open(struct ppv_qp *qp)
 		qp->pool = NULL;
 		netdev_err(priv->dev, "rx%u: cannot create page pool: %d\n",
 			   qp->index, err);
+		kvfree(qp->rx_chains);
+		qp->rx_chains = NULL;
 		return err;
 	}
 	return 0;
@@ -327,16 +759,29 @@ int ppv_rx_open(struct ppv_qp *qp)
  */
 void ppv_rx_close(struct ppv_qp *qp)
 {
-	void *va;
+	void *token;
 
 	if (!qp->pool)
 		return;
 	if (qp->rxq.mem) {
-		while ((va = ppv_vring_detach_unused(&qp->rxq.vr))) {
-			ppv_rx_unmap(qp, va);
-			page_pool_put_full_page(qp->pool, virt_to_page(va), false);
+		while ((token = ppv_vring_detach_unused(&qp->rxq.vr))) {
+			struct ppv_rx_chain *c = token;
+			unsigned int i;
+
+			ppv_rx_unmap_token(qp, token);
+			if (qp->rx_mode != PPV_RX_BIG) {
+				page_pool_put_full_page(qp->pool,
+							virt_to_page(token), false);
+				continue;
+			}
+			for (i = 0; i < PPV_BIG_PAGES; i++)
+				page_pool_put_full_page(qp->pool,
+							virt_to_page(c->va[i]), false);
 		}
 	}
+	qp->pp_fresh_done += READ_ONCE(qp->pool->pages_state_hold_cnt);
 	page_pool_destroy(qp->pool);
 	qp->pool = NULL;
+	kvfree(qp->rx_chains);
+	qp->rx_chains = NULL;
 }

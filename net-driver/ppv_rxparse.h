@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ppvnet RX completion check: is a used receive buffer a well-formed
- * virtio-net packet for the features we negotiate (virtio 1.x, no offloads,
- * no MRG_RXBUF)? Pure function of the buffer and two lengths, so tests/unit
+ * virtio-net packet for the features we negotiate (checksum and GSO
+ * offloads, MRG_RXBUF)? Pure function of the buffer and two lengths, so tests/unit
  * and tests/fuzz build it in userspace unchanged.
  */
 #ifndef _PPV_RXPARSE_H
@@ -40,49 +40,95 @@ struct ppv_net_hdr {
 #define PPV_NET_HDR_GSO_UDP_L4		5
 #define PPV_NET_HDR_GSO_ECN		0x80
 
+/*
+ * What the driver negotiated, as the parser needs it: header flags and GSO
+ * types the device may use, and whether num_buffers counts buffers
+ * (MRG_RXBUF). Built once per ring from the features (ppv_rx_open()).
+ */
+struct ppv_rx_caps {
+	u8 flags;		/* PPV_NET_HDR_F_* the device may set */
+	u8 gso;			/* bit n: GSO type n allowed */
+	bool ecn;		/* PPV_NET_HDR_GSO_ECN allowed (GUEST_ECN) */
+	bool mrg;		/* num_buffers is valid (MRG_RXBUF) */
+	u16 max_bufs;		/* buffers a packet may span: the ring size */
+};
+
 /**
- * ppv_rx_parse - validate a used receive buffer
+ * ppv_rx_parse - validate the first used buffer of a received packet
  * @buf: the buffer; only its first @used_len bytes were written by the device
  * @posted_len: bytes the driver posted for the device to write
  * @used_len: bytes the device says it wrote (untrusted)
- * @pkt_len: set to the Ethernet frame length on success
+ * @caps: what was negotiated
+ * @pkt_len: set to the frame bytes in this buffer on success
+ * @num_bufs: set to the buffers the packet spans (1 without MRG_RXBUF),
+ *	also when the header is refused (-EINVAL, -EPROTO)
  *
  * The lengths are checked before the header is read: a buffer shorter than
- * a header is never touched.
+ * a header is never touched. The first buffer holds the header and at least
+ * the Ethernet header; checksum offsets must point into this buffer (the
+ * kernel then re-checks them against the skb in virtio_net_hdr_to_skb()).
  *
  * Return: 0; -EMSGSIZE when @used_len exceeds @posted_len or cannot hold a
  * header and an Ethernet header; -EINVAL when the header is malformed (flag
- * bits or a GSO type the spec does not define); -EPROTO when it is
- * well-formed but asks for something not negotiated (checksum offload, RSC,
- * GSO).
+ * bits or a GSO type the spec does not define, GSO without a segment size,
+ * a checksum position outside the buffer); -EPROTO when it is well-formed
+ * but asks for something not negotiated; -ERANGE when num_buffers is 0 or
+ * larger than the ring.
  */
 static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
-			       u32 *pkt_len)
+			       const struct ppv_rx_caps *caps, u32 *pkt_len,
+			       u16 *num_bufs)
 {
 	const struct ppv_net_hdr *h = buf;
-	u8 gso;
+	u8 gso, flags;
+	u16 n = 1;
 
 	if (used_len > posted_len ||
 	    used_len < PPV_NET_HDR_LEN + PPV_ETH_HLEN)
 		return -EMSGSIZE;
 
-	if (h->flags & ~(PPV_NET_HDR_F_NEEDS_CSUM | PPV_NET_HDR_F_DATA_VALID |
-			 PPV_NET_HDR_F_RSC_INFO))
+	/*
+	 * num_buffers is read only with MRG_RXBUF: without it QEMU leaves the
+	 * field unwritten (the debug kernel's poisoned pages showed it). It
+	 * is checked first, so that a caller can drop the other buffers of a
+	 * packet whose header it refuses.
+	 */
+	if (caps->mrg) {
+		n = le16_to_cpu(h->num_buffers);
+		if (!n || n > caps->max_bufs)
+			return -ERANGE;
+	}
+	*num_bufs = n;
+
+	flags = h->flags;
+	if (flags & ~(PPV_NET_HDR_F_NEEDS_CSUM | PPV_NET_HDR_F_DATA_VALID |
+		      PPV_NET_HDR_F_RSC_INFO))
 		return -EINVAL;
 	gso = h->gso_type & ~PPV_NET_HDR_GSO_ECN;
 	if (gso != PPV_NET_HDR_GSO_NONE && gso != PPV_NET_HDR_GSO_TCPV4 &&
 	    gso != PPV_NET_HDR_GSO_UDP && gso != PPV_NET_HDR_GSO_TCPV6 &&
 	    gso != PPV_NET_HDR_GSO_UDP_L4)
 		return -EINVAL;
+	if ((h->gso_type & PPV_NET_HDR_GSO_ECN) && gso == PPV_NET_HDR_GSO_NONE)
+		return -EINVAL;
+	if (gso != PPV_NET_HDR_GSO_NONE && !le16_to_cpu(h->gso_size))
+		return -EINVAL;
+	if (flags & PPV_NET_HDR_F_NEEDS_CSUM) {
+		u32 start = le16_to_cpu(h->csum_start);
+		u32 off = le16_to_cpu(h->csum_offset);
+
+		/* the 16-bit checksum field lies inside this buffer's frame */
+		if (start + off + 2 > used_len - PPV_NET_HDR_LEN)
+			return -EINVAL;
+	}
 
 	/*
 	 * DATA_VALID needs no feature: the spec was corrected in 2024 to let
-	 * the device vouch for a checksum without GUEST_CSUM. num_buffers is
-	 * not read: without MRG_RXBUF QEMU leaves it unwritten (the debug
-	 * kernel's poisoned pages showed it), so it holds whatever the page did.
+	 * the device vouch for a checksum without GUEST_CSUM.
 	 */
-	if ((h->flags & ~PPV_NET_HDR_F_DATA_VALID) ||
-	    h->gso_type != PPV_NET_HDR_GSO_NONE)
+	if ((flags & ~PPV_NET_HDR_F_DATA_VALID & ~caps->flags) ||
+	    (gso != PPV_NET_HDR_GSO_NONE && !(caps->gso & (1u << gso))) ||
+	    ((h->gso_type & PPV_NET_HDR_GSO_ECN) && !caps->ecn))
 		return -EPROTO;
 
 	*pkt_len = used_len - PPV_NET_HDR_LEN;

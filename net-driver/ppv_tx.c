@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ppvnet transmit: one kmem_cache object per packet in flight (the skb, its
- * DMA mappings and the virtio-net header), BQL, doorbells batched with
+ * DMA mappings, the virtio-net header and the indirect descriptor table),
+ * checksum and TSO through the header, BQL, doorbells batched with
  * xmit_more, completions reaped in NAPI.
  */
 #include <linux/dma-mapping.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
+#include <linux/virtio_net.h>
+#include <uapi/linux/virtio_net.h>
+#include <uapi/linux/virtio_ring.h>
 
 #include "ppv.h"
 #include "ppv_fault.h"
@@ -25,8 +29,9 @@ void ppv_tx_cache_destroy(void)
 	kmem_cache_destroy(ppv_tx_cache);
 }
 
-static void ppv_tx_unmap(struct device *dma, struct ppv_tx_obj *obj)
+static void ppv_tx_unmap(struct ppv_priv *priv, struct ppv_tx_obj *obj)
 {
+	struct device *dma = &priv->pdev->dev;
 	unsigned int i;
 
 	for (i = 0; i < obj->nr_maps; i++) {
@@ -38,74 +43,134 @@ static void ppv_tx_unmap(struct device *dma, struct ppv_tx_obj *obj)
 					 DMA_TO_DEVICE);
 	}
 	obj->nr_maps = 0;
+	if (obj->indir_mapped) {
+		dma_unmap_single(dma, obj->indir_addr, sizeof(obj->indir),
+				 DMA_TO_DEVICE);
+		obj->indir_mapped = false;
+	}
 }
 
-static int ppv_tx_map_one(struct device *dma, struct ppv_tx_obj *obj,
-			  dma_addr_t addr, u32 len, bool page)
+/* One linear piece of the packet, for the device to read. */
+static int ppv_tx_map_va(struct ppv_priv *priv, struct ppv_tx_obj *obj,
+			 struct ppv_vring_buf *buf, void *va, u32 len)
 {
-	if (unlikely(dma_mapping_error(dma, addr)))
+	if (ppv_should_fail(PPV_FAULT_TX_MAP) ||
+	    unlikely(!ppv_map(priv, va, len, DMA_TO_DEVICE, &buf->addr)))
 		return -ENOMEM;
-	if (ppv_should_fail(PPV_FAULT_TX_MAP)) {
-		/* an injected failure must not leak the real mapping */
-		if (page)
-			dma_unmap_page(dma, addr, len, DMA_TO_DEVICE);
-		else
-			dma_unmap_single(dma, addr, len, DMA_TO_DEVICE);
-		return -ENOMEM;
+	buf->len = len;
+	if (priv->dma_api) {
+		obj->map[obj->nr_maps].addr = buf->addr;
+		obj->map[obj->nr_maps].len = len;
+		obj->map[obj->nr_maps].page = false;
+		obj->nr_maps++;
 	}
-	obj->map[obj->nr_maps].addr = addr;
+	return 0;
+}
+
+/* One page fragment: its physical address, or a DMA API mapping. */
+static int ppv_tx_map_frag(struct ppv_priv *priv, struct ppv_tx_obj *obj,
+			   struct ppv_vring_buf *buf, const skb_frag_t *frag)
+{
+	struct device *dma = &priv->pdev->dev;
+	u32 len = skb_frag_size(frag);
+
+	if (ppv_should_fail(PPV_FAULT_TX_MAP))
+		return -ENOMEM;
+	buf->len = len;
+	if (!priv->dma_api) {
+		buf->addr = page_to_phys(skb_frag_page(frag)) + skb_frag_off(frag);
+		return 0;
+	}
+	buf->addr = skb_frag_dma_map(dma, frag, 0, len, DMA_TO_DEVICE);
+	if (unlikely(dma_mapping_error(dma, buf->addr)))
+		return -ENOMEM;
+	obj->map[obj->nr_maps].addr = buf->addr;
 	obj->map[obj->nr_maps].len = len;
-	obj->map[obj->nr_maps].page = page;
+	obj->map[obj->nr_maps].page = true;
 	obj->nr_maps++;
 	return 0;
 }
 
 /*
- * Map the header and the packet. The header goes into the skb's headroom
- * when that is private to us (one descriptor less), else it is mapped from
- * the TX object.
+ * Map the header and the packet into @bufs; returns how many. The header
+ * goes into the skb's headroom when that is private to us (one piece
+ * less), else it is read from the TX object.
  */
-static int ppv_tx_map(struct device *dma, struct sk_buff *skb,
-		      struct ppv_tx_obj *obj)
+static int ppv_tx_map(struct ppv_priv *priv, struct sk_buff *skb,
+		      struct ppv_tx_obj *obj, struct ppv_vring_buf *bufs)
 {
 	bool push = !skb_header_cloned(skb) && skb_headroom(skb) >= PPV_HDR_LEN;
-	unsigned int i;
+	unsigned int i, n = 0;
 	int err;
 
 	obj->nr_maps = 0;
+	obj->indir_mapped = false;
 	if (push) {
-		memset(__skb_push(skb, PPV_HDR_LEN), 0, PPV_HDR_LEN);
+		memcpy(__skb_push(skb, PPV_HDR_LEN), obj->hdr, PPV_HDR_LEN);
 	} else {
-		memset(obj->hdr, 0, PPV_HDR_LEN);
-		err = ppv_tx_map_one(dma, obj,
-				     dma_map_single(dma, obj->hdr, PPV_HDR_LEN,
-						    DMA_TO_DEVICE),
-				     PPV_HDR_LEN, false);
+		err = ppv_tx_map_va(priv, obj, &bufs[n++], obj->hdr,
+				    PPV_HDR_LEN);
 		if (err)
 			return err;
 	}
-	err = ppv_tx_map_one(dma, obj,
-			     dma_map_single(dma, skb->data, skb_headlen(skb),
-					    DMA_TO_DEVICE),
-			     skb_headlen(skb), false);
-	if (err)
-		goto unwind;
-	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
-		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
-
-		err = ppv_tx_map_one(dma, obj,
-				     skb_frag_dma_map(dma, frag, 0,
-						      skb_frag_size(frag),
-						      DMA_TO_DEVICE),
-				     skb_frag_size(frag), true);
+	if (skb_headlen(skb)) {
+		err = ppv_tx_map_va(priv, obj, &bufs[n++], skb->data,
+				    skb_headlen(skb));
 		if (err)
 			goto unwind;
 	}
-	return 0;
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
+		err = ppv_tx_map_frag(priv, obj, &bufs[n++],
+				      &skb_shinfo(skb)->frags[i]);
+		if (err)
+			goto unwind;
+	}
+	return n;
 
 unwind:
-	ppv_tx_unmap(dma, obj);
+	ppv_tx_unmap(priv, obj);
 	return err;
+}
+
+/*
+ * The virtio-net header for @skb into obj->hdr: checksum and GSO requests
+ * the device negotiated. Software fallbacks for what it did not: the
+ * checksum here; GSO the stack does before us (the netdev advertises TSO
+ * only with HOST_TSO4/6), so a GSO skb the device cannot take is a bug
+ * upstream of us and is dropped, counted.
+ */
+static int ppv_tx_hdr(struct ppv_qp *qp, struct sk_buff *skb,
+		      struct ppv_tx_obj *obj)
+{
+	struct ppv_priv *priv = qp->priv;
+	struct virtio_net_hdr *h = (struct virtio_net_hdr *)obj->hdr;
+	u8 gso;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
+	    !ppv_has(priv, VIRTIO_NET_F_CSUM) && skb_checksum_help(skb))
+		return -EINVAL;
+	memset(obj->hdr, 0, PPV_HDR_LEN);
+	if (virtio_net_hdr_from_skb(skb, h, true, false, 0))
+		goto bad_gso;
+	gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+	if (gso == VIRTIO_NET_HDR_GSO_NONE)
+		return 0;
+	if ((gso == VIRTIO_NET_HDR_GSO_TCPV4 &&
+	     !ppv_has(priv, VIRTIO_NET_F_HOST_TSO4)) ||
+	    (gso == VIRTIO_NET_HDR_GSO_TCPV6 &&
+	     !ppv_has(priv, VIRTIO_NET_F_HOST_TSO6)) ||
+	    (gso != VIRTIO_NET_HDR_GSO_TCPV4 && gso != VIRTIO_NET_HDR_GSO_TCPV6) ||
+	    ((h->gso_type & VIRTIO_NET_HDR_GSO_ECN) &&
+	     !ppv_has(priv, VIRTIO_NET_F_HOST_ECN)) ||
+	    !(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		goto bad_gso;
+	return 0;
+
+bad_gso:
+	ppv_stat_inc(&qp->tx_stats, bad_gso);
+	net_dbg_ratelimited("%s: tx%u: GSO type %#x the device cannot take\n",
+			    priv->dev->name, qp->index, skb_shinfo(skb)->gso_type);
+	return -EINVAL;
 }
 
 static void ppv_tx_kick(struct ppv_qp *qp)
@@ -119,7 +184,7 @@ static void ppv_tx_kick(struct ppv_qp *qp)
 
 static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
 {
-	ppv_tx_unmap(&qp->priv->pdev->dev, obj);
+	ppv_tx_unmap(qp->priv, obj);
 	napi_consume_skb(obj->skb, budget);
 	kmem_cache_free(ppv_tx_cache, obj);
 }
@@ -182,17 +247,54 @@ static void ppv_tx_reclaim(struct ppv_qp *qp, struct netdev_queue *txq,
 	}
 }
 
+/*
+ * Put the packet on the ring: through an indirect table in the TX object
+ * when the device offers them (one ring slot a packet, whatever its
+ * fragments), else as a chain of descriptors.
+ */
+static int ppv_tx_add(struct ppv_qp *qp, struct ppv_tx_obj *obj,
+		      struct ppv_vring_buf *bufs, unsigned int n)
+{
+	struct ppv_priv *priv = qp->priv;
+	struct device *dma = &priv->pdev->dev;
+	dma_addr_t addr;
+	int err;
+
+	if (n == 1 || !ppv_has(priv, VIRTIO_RING_F_INDIRECT_DESC))
+		return ppv_vring_add(&qp->txq.vr, bufs, n, 0, obj);
+
+	/*
+	 * Mapped before it is written, then synced: a bounce buffer
+	 * (swiotlb) gets the table's contents only from the sync.
+	 */
+	if (ppv_should_fail(PPV_FAULT_TX_INDIR) ||
+	    unlikely(!ppv_map(priv, obj->indir, sizeof(obj->indir),
+			      DMA_TO_DEVICE, &addr)))
+		return -ENOMEM;
+	if (priv->dma_api) {
+		obj->indir_addr = addr;
+		obj->indir_mapped = true;
+	}
+	err = ppv_vring_add_indirect(&qp->txq.vr, obj->indir, addr, bufs, n, 0,
+				     obj);
+	if (!err && priv->dma_api)
+		dma_sync_single_for_device(dma, addr, n * sizeof(obj->indir[0]),
+					   DMA_TO_DEVICE);
+	if (!err)
+		ppv_stat_inc(&qp->tx_stats, indirect);
+	return err;
+}
+
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
 	u16 qidx = skb_get_queue_mapping(skb);
 	struct ppv_qp *qp = &priv->qp[qidx];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
-	struct device *dma = &priv->pdev->dev;
 	struct ppv_vring_buf bufs[PPV_TX_MAX_DESC];
 	struct ppv_tx_obj *obj;
-	unsigned int i;
-	bool kick;
+	bool kick, csum, gso;
+	int n, err;
 
 	/*
 	 * Completions are interrupt-driven only every few packets (see
@@ -212,26 +314,39 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		ppv_stat_inc(&qp->tx_stats, alloc_fail);
 		goto drop;
 	}
+	if (unlikely(ppv_tx_hdr(qp, skb, obj))) {
+		kmem_cache_free(ppv_tx_cache, obj);
+		goto drop;
+	}
 	obj->skb = skb;
 	obj->bytes = skb->len;
-	if (unlikely(ppv_tx_map(dma, skb, obj))) {
+	csum = skb->ip_summed == CHECKSUM_PARTIAL;
+	gso = skb_is_gso(skb);
+	n = ppv_tx_map(priv, skb, obj, bufs);
+	if (unlikely(n < 0)) {
 		ppv_stat_inc(&qp->tx_stats, errors);
 		net_dbg_ratelimited("%s: tx%u: DMA mapping failed\n",
 				    dev->name, qidx);
 		kmem_cache_free(ppv_tx_cache, obj);
 		goto drop;
 	}
-	for (i = 0; i < obj->nr_maps; i++) {
-		bufs[i].addr = obj->map[i].addr;
-		bufs[i].len = obj->map[i].len;
-	}
-	if (unlikely(ppv_vring_add(&qp->txq.vr, bufs, obj->nr_maps, 0, obj))) {
-		/* the queue stops before the ring can fill: only a broken ring gets here */
-		ppv_tx_unmap(dma, obj);
+	err = ppv_tx_add(qp, obj, bufs, n);
+	if (unlikely(err)) {
+		ppv_tx_unmap(priv, obj);
 		kmem_cache_free(ppv_tx_cache, obj);
 		ppv_stat_inc(&qp->tx_stats, errors);
-		netif_tx_stop_queue(txq);
+		/* the queue stops before the ring can fill: only a broken ring says -ENOSPC */
+		if (err == -ENOSPC)
+			netif_tx_stop_queue(txq);
 		goto drop;
+	}
+	if (csum || gso) {
+		u64_stats_update_begin(&qp->tx_stats.syncp);
+		if (csum)
+			u64_stats_inc(&qp->tx_stats.csum);
+		if (gso)
+			u64_stats_inc(&qp->tx_stats.tso);
+		u64_stats_update_end(&qp->tx_stats.syncp);
 	}
 	skb_tx_timestamp(skb);
 
@@ -286,7 +401,7 @@ void ppv_tx_close(struct ppv_qp *qp)
 	if (!qp->txq.mem)
 		return;
 	while ((obj = ppv_vring_detach_unused(&qp->txq.vr))) {
-		ppv_tx_unmap(&qp->priv->pdev->dev, obj);
+		ppv_tx_unmap(qp->priv, obj);
 		dev_kfree_skb_any(obj->skb);
 		kmem_cache_free(ppv_tx_cache, obj);
 		ppv_stat_inc(&qp->tx_stats, drops);

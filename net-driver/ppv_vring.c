@@ -127,6 +127,71 @@ int ppv_vring_add(struct ppv_vring *vr, const struct ppv_vring_buf *bufs,
 	return 0;
 }
 
+/**
+ * ppv_vring_add_indirect - put one chain on the ring through an indirect table
+ * @vr: ring
+ * @table: room for @out + @in descriptors, written here; the device reads
+ *	it at @table_addr once the chain is published (ppv_vring_publish()'s
+ *	barrier orders these writes too)
+ * @table_addr: the address the device reads @table at
+ * @bufs: @out device-readable buffers, then @in device-writable ones
+ * @out: count of device-readable buffers
+ * @in: count of device-writable buffers
+ * @token: returned by ppv_vring_get_used() with this chain; not NULL
+ *
+ * The chain takes one ring descriptor, whatever its length (virtio 1.x
+ * 2.7.5.3). Return: 0, or -ENOSPC when no descriptor is free, and (as
+ * ppv_vring_add()) for an empty chain, one longer than the ring, a NULL
+ * token or a broken ring.
+ */
+int ppv_vring_add_indirect(struct ppv_vring *vr, struct ppv_vring_desc *table,
+			   u64 table_addr, const struct ppv_vring_buf *bufs,
+			   unsigned int out, unsigned int in, void *token)
+{
+	unsigned int n = out + in, k;
+	struct ppv_vring_desc *d;
+	u32 in_len = 0;
+	u16 head;
+
+	/* the device takes at most a ring's worth of entries in a table */
+	if (unlikely(!n || out > vr->num || in > vr->num || n > vr->num ||
+		     !vr->num_free || !token || vr->broken))
+		return -ENOSPC;
+
+	for (k = 0; k < n; k++) {
+		u16 flags = 0;
+
+		if (k >= out) {
+			flags |= VRING_DESC_F_WRITE;
+			in_len += bufs[k].len;
+		}
+		if (k + 1 < n)
+			flags |= VRING_DESC_F_NEXT;
+		table[k].addr = cpu_to_le64(bufs[k].addr);
+		table[k].len = cpu_to_le32(bufs[k].len);
+		table[k].flags = cpu_to_le16(flags);
+		table[k].next = cpu_to_le16(k + 1 < n ? k + 1 : 0);
+	}
+
+	head = vr->free_head;
+	d = &vr->desc[head];
+	d->addr = cpu_to_le64(table_addr);
+	d->len = cpu_to_le32(n * sizeof(*table));
+	d->flags = cpu_to_le16(VRING_DESC_F_INDIRECT);
+	d->next = cpu_to_le16(vr->slot[head].next);
+	vr->free_head = vr->slot[head].next;
+	vr->num_free--;
+
+	vr->slot[head].token = token;
+	vr->slot[head].in_len = in_len;
+	vr->slot[head].last = head;
+	vr->slot[head].ndesc = 1;
+
+	vr->avail->ring[vr->avail_idx & vr->mask] = cpu_to_le16(head);
+	vr->avail_idx++;
+	return 0;
+}
+
 /* Make every chain added so far visible to the device. */
 void ppv_vring_publish(struct ppv_vring *vr)
 {

@@ -114,6 +114,9 @@ int ppv_vring_init(struct ppv_vring *vr, unsigned int num, void *mem,
 		   struct ppv_vring_slot *slot, bool event_idx);
 int ppv_vring_add(struct ppv_vring *vr, const struct ppv_vring_buf *bufs,
 		  unsigned int out, unsigned int in, void *token);
+int ppv_vring_add_indirect(struct ppv_vring *vr, struct ppv_vring_desc *table,
+			   u64 table_addr, const struct ppv_vring_buf *bufs,
+			   unsigned int out, unsigned int in, void *token);
 void ppv_vring_publish(struct ppv_vring *vr);
 bool ppv_vring_kick_prepare(struct ppv_vring *vr);
 int ppv_vring_get_used(struct ppv_vring *vr, void **token, u32 *len);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot a guest with everything it needs, building what is missing first:
 # host packages, the guest kernel (KERNEL knob), ppvnet.ko, the initramfs.
-#   KERNEL=default|6.12|debug  DRIVER=ppvnet|virtio_net
+#   KERNEL=default|6.12|7.3|debug (see common.sh)  DRIVER=ppvnet|virtio_net
 #   qemu-setup/boot.sh [vm.py options: --mode demo|test|shell --tests "..."
 #                       --smp N --mem MiB --queues N --rx-ring N --tx-ring N
 #                       --packed --host-mtu N --vectors N --timeout S ...]

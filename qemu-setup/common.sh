@@ -6,6 +6,9 @@
 #            by kernel release below it.
 # KERNEL     which guest kernel: "default" (the release of the installed
 #            linux-headers-amd64), "6.12" (newest 6.12 from bookworm-backports),
+#            "7.3" (newest 7.3 from trixie-backports: a kernel series pinned,
+#            where KERNEL=trixie-backports follows the suite to its next
+#            series; modules built in the trixie chroot, see chroot.sh),
 #            a Debian suite such as "sid" or "trixie-backports" (the kernel
 #            that suite's linux-headers-amd64 points at, found anew whenever
 #            the suite's package lists are refreshed; modules for suites of
@@ -130,7 +133,7 @@ ppv_suite_release() {
 
 # Prints the kernel release (uname -r) the KERNEL knob stands for.
 ppv_kernel_release() {
-	local dep
+	local dep s
 	case $KERNEL in
 	default)
 		dep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null) ||
@@ -138,15 +141,16 @@ ppv_kernel_release() {
 		dep=${dep%% *}
 		echo "${dep#linux-headers-}"
 		;;
-	6.12)
-		ppv_apt_lists bookworm-backports
-		ppv_bpo_release
+	6.12 | 7.3)
+		s=$(ppv_series_suite "$KERNEL")
+		ppv_apt_lists "$s"
+		ppv_series_release "$s" "$KERNEL"
 		;;
 	debug) ppv_debug_name ;;
 	*-amd64) echo "$KERNEL" ;;
 	*)
 		ppv_is_suite "$KERNEL" ||
-			ppv_die "KERNEL=$KERNEL: use default, 6.12, a Debian suite (sid, trixie-backports...), debug or a release like 6.1.0-56-amd64"
+			ppv_die "KERNEL=$KERNEL: use default, 6.12, 7.3, a Debian suite (sid, trixie-backports...), debug or a release like 6.1.0-56-amd64"
 		ppv_apt_lists "$KERNEL"
 		ppv_suite_release "$KERNEL"
 		;;
@@ -165,8 +169,8 @@ ppv_is_suite() {
 # host's own sources, else a private suite whose lists know the release.
 ppv_kernel_suite() {
 	local s
-	if [ "$KERNEL" = 6.12 ]; then
-		echo bookworm-backports
+	if s=$(ppv_series_suite "$KERNEL"); then
+		echo "$s"
 		return
 	elif ppv_is_suite "$KERNEL"; then
 		echo "$KERNEL"
@@ -187,12 +191,30 @@ ppv_kernel_suite() {
 	echo host
 }
 
-# Newest 6.12 amd64 kernel release known to the backports lists.
-ppv_bpo_release() {
-	ppv_bpo_cache pkgnames linux-headers-6.12 |
-		sed -n 's/^linux-headers-\(6\.12\.[0-9]*+[a-z0-9.]*-amd64\)$/\1/p' | sort -V | tail -n1 |
-		grep . || ppv_die "no 6.12 kernel found in bookworm-backports"
+# The suite a kernel-series knob (KERNEL=6.12, KERNEL=7.3) takes its kernel
+# from; fails for any other knob. A series, not a suite, so that the tests
+# keep booting 7.3 when trixie-backports moves on to 7.4 (its lists still
+# carry 6.16 to 7.2 next to 7.3 today).
+ppv_series_suite() {
+	case $1 in
+	6.12) echo bookworm-backports ;;
+	7.3) echo trixie-backports ;;
+	*) return 1 ;;
+	esac
 }
+
+# ppv_series_release SUITE SERIES: newest amd64 kernel release of SERIES
+# (7.3 -> 7.3.4+deb13-amd64) known to SUITE's lists. Only the generic amd64
+# flavour, the one every other knob boots: not -cloud-amd64 or -rt-amd64.
+ppv_series_release() {
+	local re=${2//./\\.}
+	ppv_apt_cache "$1" pkgnames "linux-headers-$2." |
+		sed -n "s/^linux-headers-\\($re\\.[0-9]*+[a-z0-9.]*-amd64\\)\$/\\1/p" | sort -V | tail -n1 |
+		grep . || ppv_die "no $2 kernel found in $1"
+}
+
+# Newest 6.12 amd64 kernel release known to the backports lists.
+ppv_bpo_release() { ppv_series_release bookworm-backports 6.12; }
 
 # Where one kernel release's files live once fetched.
 ppv_kdir() { echo "$PPV_CACHE/kernels/$1"; }

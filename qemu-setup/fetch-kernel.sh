@@ -4,6 +4,7 @@
 #
 #   KERNEL=default qemu-setup/fetch-kernel.sh   # release of linux-headers-amd64
 #   KERNEL=6.12    qemu-setup/fetch-kernel.sh   # newest 6.12 in bookworm-backports
+#   KERNEL=7.3     qemu-setup/fetch-kernel.sh   # newest 7.3 in trixie-backports
 #   KERNEL=sid     qemu-setup/fetch-kernel.sh   # sid's kernel (likewise
 #                                               # KERNEL=trixie-backports)
 #   KERNEL=debug   qemu-setup/fetch-kernel.sh   # built by build-debug-kernel.sh

@@ -28,7 +28,7 @@ BASIC="load link ping counters iperf_tcp unload"
 # What ppvnet passes on top: UDP counts, ethtool vs ip, link flaps from the
 # monitor, a TX ring that fills, netconsole under load, 20
 # load/traffic/unload cycles.
-PPV="load link ping counters iperf_tcp udp stats mtu flap txfull netconsole cycles unload"
+PPV="load link ping counters iperf_tcp udp stats xfer mtu flap txfull netconsole cycles unload"
 # Lifecycle under load, reduced counts of make stress's (MTU changes,
 # down/up, link flaps and rmmod, each during iperf3 both ways), then a wait
 # for late kernel messages (page_pool's stalled pool comes 60 s after).
@@ -90,9 +90,47 @@ phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping i
 phase vm-ppvnet-6.1-noevidx vm ppvnet default --device-opts event_idx=off \
 	--append "ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10" \
 	--tests "load link ping iperf_tcp udp txfull mtuload updown unload"
+# Offload subsets: each feature QEMU can refuse, alone, then all at once;
+# sha256-checked transfers both ways over IPv4 and IPv6 (xfer) with the
+# offload counters checked against ethtool -k, and the ethtool -k values
+# the refused feature must turn off (PPV_EXPECT_K).
+FEAT="load link xfer unload"
+XMB=ppv.env.PPV_XFER_MB=4
+feat_phase() {	# property expected-ethtool-k [more tests]
+	phase "vm-ppvnet-6.1-$1=off" vm ppvnet default --device-opts "$1=off" \
+		--append "$XMB ${2:+ppv.env.PPV_EXPECT_K=$2}" --tests "load link xfer ${3:-} unload"
+}
+feat_phase csum tx-checksumming:off,tcp-segmentation-offload:off
+feat_phase guest_csum rx-checksumming:off,rx-gro-hw:off
+feat_phase host_tso4 tx-tcp-segmentation:off
+feat_phase host_tso6 tx-tcp6-segmentation:off
+feat_phase host_ecn tx-tcp-ecn-segmentation:off
+feat_phase guest_tso4 ""
+feat_phase guest_tso6 ""
+feat_phase guest_ecn ""
+# no mergeable buffers: big-packet chains (guest TSO is on)
+feat_phase mrg_rxbuf "" "udp mtu"
+feat_phase indirect_desc "" udp
+ALLOFF=csum=off,guest_csum=off,host_tso4=off,host_tso6=off,host_ecn=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,mrg_rxbuf=off,indirect_desc=off
+phase vm-ppvnet-6.1-alloff vm ppvnet default --device-opts "$ALLOFF" \
+	--append "$XMB ppv.env.PPV_EXPECT_K=tx-checksumming:off,rx-checksumming:off,rx-gro-hw:off" \
+	--tests "load link xfer udp mtu unload"
+# VIRTIO_NET_F_MTU: the device's 9000 from the start, jumbo transfers
+phase vm-ppvnet-6.1-host_mtu vm ppvnet default --host-mtu 9000 --append "$XMB" \
+	--tests "load link devmtu xfer unload"
+# A translating IOMMU: without ACCESS_PLATFORM the device bypasses it and
+# gets physical addresses; with it (iommu_platform=on) the DMA API maps
+phase vm-ppvnet-6.1-iommu vm ppvnet default --iommu --append "$XMB" \
+	--tests "load link iommu xfer unload"
+phase vm-ppvnet-6.1-iommu_platform vm ppvnet default --iommu --device-opts iommu_platform=on \
+	--append "$XMB ppv.env.PPV_WANT_AP=1" --tests "load link iommu xfer unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
 phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
 phase vm-ppvnet-6.12-life vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
+# 7.3 (trixie-backports), whose virtio_net receives into page_pool too;
+# ppvnet.ko built in the trixie chroot
+phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "$BASIC xfer"
+phase vm-ppvnet-7.3 vm ppvnet 7.3 --tests "$PPV"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),
@@ -129,7 +167,11 @@ if [ "${PPV_DEBUG:-1}" != 0 ]; then
 		# as fast as it fills: txfull and netconsole's budget-0 polls run
 		# in their own boot, with the device's TX timer (flush every
 		# 0.5 s), so that the ring does fill
-		phase debug-vm-ppvnet vm ppvnet debug --tests "${PPV/txfull /}"
+		# DMA-API debug checks every buffer mapping here: the device
+		# offers ACCESS_PLATFORM, so ppvnet maps through the DMA API
+		# (the other debug phases use physical addresses, the default)
+		phase debug-vm-ppvnet vm ppvnet debug --device-opts iommu_platform=on \
+			--tests "${PPV/txfull /}"
 		phase debug-vm-ppvnet-txtimer vm ppvnet debug \
 			--device-opts tx=timer,x-txtimer=500000000 \
 			--tests "load link txfull netconsole unload"
@@ -137,6 +179,19 @@ if [ "${PPV_DEBUG:-1}" != 0 ]; then
 			--tests "$LIFE"
 		phase debug-vm-ppvnet-faults vm ppvnet debug \
 			--tests "load link faults faults_load lie unload"
+		# failures at the new sites with DMA-API mappings, with
+		# big-packet chains (no mergeable buffers: the walk covers their
+		# open path) and with small buffers (no guest offloads), 15 s each
+		FI15=ppv.env.PPV_FI_SECONDS=15
+		phase debug-vm-ppvnet-faults-dma vm ppvnet debug --device-opts iommu_platform=on \
+			--append "$FI15 ppv.env.PPV_FI_RUNS=fail_rx_mrg:10:rx0_refill_fail;fail_tx_map:1:tx0_errors;fail_rx_map:1:rx0_map_fail;fail_tx_indir:1:tx0_errors" \
+			--tests "load link faults_load unload"
+		phase debug-vm-ppvnet-faults-big vm ppvnet debug --device-opts mrg_rxbuf=off \
+			--append "$FI15 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:1:rx0_refill_fail;fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
+			--tests "load link faults faults_load xfer unload"
+		phase debug-vm-ppvnet-faults-small vm ppvnet debug --device-opts "$ALLOFF" \
+			--append "$FI15 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
+			--tests "load link faults_load xfer unload"
 	fi
 fi
 

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of ppvnet against the in-tree virtio_net on the
 # same QEMU device, in one run: ROUNDS boots per driver, alternating which
-# driver goes first, then medians and the ratio ppvnet / virtio_net.
-#   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12] [ICOUNT=1] tools/bench.sh
-# ICOUNT=1 boots with -icount shift=2 and one vCPU: guest time then counts
-# guest instructions, so rates measure per-packet cost, not host noise.
-# Results: build/bench/<stamp>/{raw.tsv,summary.tsv,bench.svg}.
+# driver goes first, then per metric the median and min-max of each driver
+# and the ratio of the medians, ppvnet / virtio_net.
+#   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
+#   [DEVICE_OPTS=mrg_rxbuf=off,...] tools/bench.sh
+# ICOUNT=1 boots with -icount shift=2, one vCPU and QEMU's default CPU
+# model: guest time then counts guest instructions, so the cost rows (guest
+# CPU time per kB and per packet) measure the driver's and the stack's
+# instructions, exact to ~2 %, whatever else the host runs. (Under -cpu max
+# the guest copies with rep movsb, which icount charges as one instruction
+# per iteration: copies then dominate every cost.) Without ICOUNT: 2 vCPUs,
+# -cpu max, wall clock (+-25 % between runs of one driver on this machine).
+# Results in build/bench/<stamp>/: raw.tsv (every run), summary.csv (the
+# table), bench.svg (ratios with min-max spread), run-*.log.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${ROUNDS:-5}
@@ -13,58 +21,96 @@ secs=${BENCH_SECONDS:-5}	# not $SECONDS: bash counts elapsed time in it
 out=$top/build/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 extra=()
-[ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1)
+[ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1 --cpu default)
+[ -n "${DEVICE_OPTS:-}" ] && extra+=(--device-opts "$DEVICE_OPTS")
+echo "# bench: KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS}; results in $out" >&2
 
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
 for r in $(seq 1 "$rounds"); do
 	if [ $((r % 2)) = 1 ]; then order="virtio_net ppvnet"; else order="ppvnet virtio_net"; fi
 	for d in $order; do
-		echo "# round $r/$rounds: $d" >&2
+		t0=$(date +%s)
 		DRIVER=$d "$top/qemu-setup/boot.sh" --mode test --tests "load bench" \
-			--timeout $((60 + 8 * secs)) --append "ppv.env.PPV_BENCH_SECONDS=$secs" \
+			--timeout $((120 + 12 * secs)) --append "ppv.env.PPV_BENCH_SECONDS=$secs" \
 			"${extra[@]}" >"$out/run-$r-$d.log" 2>&1 || true
 		awk -v r="$r" -v d="$d" '/^# BENCH / { printf "%s\t%s\t%s\t%s\n", r, d, $3, $4 }' \
 			"$out/run-$r-$d.log" >>"$out/raw.tsv"
-		grep -q '^ok .* benchmark ran' "$out/run-$r-$d.log" ||
-			echo "# round $r $d: benchmark failed, see $out/run-$r-$d.log" >&2
+		if grep -q '^ok .* benchmark ran' "$out/run-$r-$d.log"; then
+			echo "# round $r/$rounds $d ($(($(date +%s) - t0)) s): $(awk '/^# BENCH / { printf "%s=%s ", $3, $4 }' "$out/run-$r-$d.log")" >&2
+		else
+			echo "# round $r/$rounds $d: benchmark failed, see $out/run-$r-$d.log" >&2
+		fi
 	done
 done
 
-# median per driver and metric, then the ratio
+# median, min and max per driver and metric; ratio of the medians
 python3 - "$out" <<'PY'
 import csv, statistics, sys
 out = sys.argv[1]
 vals = {}
 for row in csv.DictReader(open(f"{out}/raw.tsv"), delimiter="\t"):
     vals.setdefault((row["metric"], row["driver"]), []).append(float(row["value"]))
-metrics = ["tcp_tx", "tcp_rx", "udp64_tx", "udp64_rx", "udp64_tx_sent", "udp64_rx_sent"]
-units = {m: "pkt/s" for m in metrics}
-units.update({"tcp_tx": "Mbit/s", "tcp_rx": "Mbit/s"})
-with open(f"{out}/summary.tsv", "w") as f:
-    f.write("metric\tunit\tvirtio_net\tppvnet\tratio\tn\n")
-    print(f"{'metric':13} {'unit':7} {'virtio_net':>11} {'ppvnet':>11} {'ppvnet/virtio_net':>18}  runs")
-    for m in metrics:
+# metric, unit, better
+metrics = [("tcp_tx", "Mbit/s", "high"), ("tcp_rx", "Mbit/s", "high"),
+           ("tcp_tx_us_kb", "us/kB", "low"), ("tcp_rx_us_kb", "us/kB", "low"),
+           ("udp64_tx", "pkt/s", "high"), ("udp64_rx", "pkt/s", "high"),
+           ("udp64_tx_sent", "pkt/s", "high"), ("udp64_rx_sent", "pkt/s", "high"),
+           ("udp64_tx_ns_pkt", "ns/pkt", "low"), ("udp64_rx_ns_pkt", "ns/pkt", "low"),
+           ("pp_recycle_pct", "%", "high")]
+def fmt(v):
+    return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
+with open(f"{out}/summary.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["metric", "unit", "better", "virtio_net_median", "virtio_net_min",
+                "virtio_net_max", "ppvnet_median", "ppvnet_min", "ppvnet_max",
+                "ratio", "runs"])
+    print(f"{'metric':16} {'unit':7} {'virtio_net median (min-max)':>30} "
+          f"{'ppvnet median (min-max)':>30} {'ppvnet/virtio_net':>18}  runs")
+    for m, unit, better in metrics:
+        a, b = vals.get((m, "virtio_net"), []), vals.get((m, "ppvnet"), [])
+        if not b:
+            continue
+        mb = statistics.median(b)
+        if a:
+            ma = statistics.median(a)
+            ratio = mb / ma if ma else float("nan")
+            va = f"{fmt(ma)} ({fmt(min(a))}-{fmt(max(a))})"
+            rs = f"{ratio:.2f} ({better} is better)"
+        else:
+            ma, ratio, va, rs = float("nan"), float("nan"), "-", "-"
+        w.writerow([m, unit, better, f"{ma:.4g}", f"{min(a):.4g}" if a else "",
+                    f"{max(a):.4g}" if a else "", f"{mb:.4g}", f"{min(b):.4g}",
+                    f"{max(b):.4g}", f"{ratio:.3f}", min(len(a), len(b)) if a else len(b)])
+        vb = f"{fmt(mb)} ({fmt(min(b))}-{fmt(max(b))})"
+        print(f"{m:16} {unit:7} {va:>30} {vb:>30} {rs:>18}  {len(b)}")
+# chart data: each driver's median, min and max over virtio_net's median
+with open(f"{out}/chart.dat", "w") as f:
+    f.write("metric vn vn_min vn_max ppv ppv_min ppv_max\n")
+    for m, unit, better in metrics:
         a, b = vals.get((m, "virtio_net"), []), vals.get((m, "ppvnet"), [])
         if not a or not b:
-            print(f"{m:13} missing results")
             continue
-        ma, mb = statistics.median(a), statistics.median(b)
-        ratio = mb / ma if ma else float("nan")
-        f.write(f"{m}\t{units[m]}\t{ma:.0f}\t{mb:.0f}\t{ratio:.2f}\t{min(len(a), len(b))}\n")
-        print(f"{m:13} {units[m]:7} {ma:11.0f} {mb:11.0f} {ratio:18.2f}  {min(len(a), len(b))}")
+        ma = statistics.median(a)
+        if not ma:
+            continue
+        n = lambda v: v / ma
+        f.write(f"{m} {n(ma):.4f} {n(min(a)):.4f} {n(max(a)):.4f} "
+                f"{n(statistics.median(b)):.4f} {n(min(b)):.4f} {n(max(b)):.4f}\n")
 PY
 
 if command -v gnuplot >/dev/null; then
-	gnuplot <<GP || echo "# gnuplot failed; the numbers are in $out/summary.tsv" >&2
-set terminal svg size 800,400
+	gnuplot <<GP || echo "# gnuplot failed; the numbers are in $out/summary.csv" >&2
+set terminal svg size 1000,450
 set output "$out/bench.svg"
-set title "ppvnet / virtio_net, medians of $rounds runs (1.0 = equal)"
+set title "ppvnet and virtio_net over virtio_net's median, $rounds runs each, bars min-max (KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0}); us/kB and ns/pkt: lower is better"
 set style data histogram
+set style histogram errorbars gap 2 lw 1
 set style fill solid 0.6
 set yrange [0:*]
-set ylabel "ratio"
-set key off
-plot "$out/summary.tsv" using 5:xtic(1) skip 1
+set ylabel "relative to virtio_net's median"
+set xtics rotate by -30
+set key top left
+plot "$out/chart.dat" using 2:3:4:xtic(1) title "virtio_net", "" using 5:6:7 title "ppvnet"
 GP
 fi
 echo "# results in $out" >&2

@@ -22,11 +22,16 @@
  *  11 COMPLETE a   an honest device: next avail entry used with len 4 * a
  *  12 RESET        device reset: detach_unused everything, init again
  *  13 ENABLE_CB_DELAYED
+ *  14 ADD_INDIRECT a b  chain of a & 15 buffers through an indirect table,
+ *                  (a >> 4 & 3) * n / 3 readable, each b bytes long;
+ *                  NULL token if a >> 6 == 3
  *
  * Every driver call is compared with what the model says it must do
  * (get_used's result, token and length; kick and interrupt decisions); after
  * every step num_free must match the model and the chains in flight must be
- * disjoint in the descriptor table. Any mismatch is __builtin_trap().
+ * disjoint in the descriptor table; an indirect chain holds one descriptor,
+ * INDIRECT with len n * 16 and its table's address, and its table holds
+ * what was added, not a byte more. Any mismatch is __builtin_trap().
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,15 +45,20 @@
 #define MAX_NUM		128
 #define MAX_TOKENS	4096
 #define MAX_BUFS	7
+#define MAX_IND		15	/* buffers of an indirect chain */
+#define TABLE_POISON	0xe7
 
 enum { T_UNUSED, T_IN_FLIGHT, T_DONE };
 
 /* One chain added: its token is a pointer to this. */
 struct rec {
 	u8 state;
+	bool indirect;
 	u16 head;
-	u16 ndesc;
+	u16 ndesc;		/* ring descriptors */
 	u32 in_len;
+	u16 nbufs, out;		/* indirect: the table's entries */
+	u8 len;			/* indirect: each buffer's */
 };
 
 static struct {
@@ -63,6 +73,8 @@ static struct {
 
 	/* the model */
 	struct rec rec[MAX_TOKENS];
+	/* the indirect table of rec[i], one entry more than the longest */
+	struct ppv_vring_desc table[MAX_TOKENS][MAX_IND + 1];
 	unsigned int nrec, done;	/* chains added, chains given back */
 	struct rec *by_head[MAX_NUM];	/* chain in flight heading each index */
 	unsigned int free;		/* descriptors not in flight */
@@ -132,14 +144,91 @@ static void op_add(void)
 		return;
 	}
 	CHECK(ret == 0);
-	r->state = T_IN_FLIGHT;
-	r->head = le16_to_cpu(f.vr.avail->ring[f.avail & (f.num - 1)]);
-	r->ndesc = n;
-	r->in_len = (n - out) * len;
+	*r = (struct rec){
+		.state = T_IN_FLIGHT,
+		.head = le16_to_cpu(f.vr.avail->ring[f.avail & (f.num - 1)]),
+		.ndesc = n,
+		.in_len = (n - out) * len,
+	};
 	CHECK(r->head < f.num && !f.by_head[r->head]);
 	f.by_head[r->head] = r;
 	f.nrec++;
 	f.free -= n;
+	f.avail++;
+}
+
+/* The address the device would read rec[i]'s table at: any 64 bits. */
+static u64 table_addr(unsigned int i)
+{
+	return 0xfedcba9800000000ull + 0x100ull * i;
+}
+
+/* The ring descriptor and table of an indirect chain are what was added. */
+static void check_indirect(const struct rec *r)
+{
+	const struct ppv_vring_desc *d = &f.vr.desc[r->head];
+	const struct ppv_vring_desc *t = f.table[r - f.rec];
+	const u8 *raw = (const u8 *)t;
+	unsigned int k;
+
+	CHECK(le16_to_cpu(d->flags) == VRING_DESC_F_INDIRECT);
+	CHECK(le32_to_cpu(d->len) == r->nbufs * 16u);
+	CHECK(le64_to_cpu(d->addr) == table_addr(r - f.rec));
+	for (k = 0; k < r->nbufs; k++) {
+		u16 flags = le16_to_cpu(t[k].flags);
+
+		CHECK(le64_to_cpu(t[k].addr) == 0x1000ull * k);
+		CHECK(le32_to_cpu(t[k].len) == r->len);
+		CHECK(!(flags & VRING_DESC_F_WRITE) == (k < r->out));
+		CHECK(!(flags & VRING_DESC_F_NEXT) == (k + 1 == r->nbufs));
+		CHECK(!(flags & ~(VRING_DESC_F_WRITE | VRING_DESC_F_NEXT)));
+		if (flags & VRING_DESC_F_NEXT)
+			CHECK(le16_to_cpu(t[k].next) == k + 1);
+	}
+	for (k = r->nbufs * 16; k < sizeof(f.table[0]); k++)
+		CHECK(raw[k] == TABLE_POISON);
+}
+
+static void op_add_indirect(void)
+{
+	u8 a = in8(), len = in8();
+	unsigned int n = a & 15, out = ((a >> 4) & 3) * n / 3, k;
+	struct ppv_vring_buf bufs[MAX_IND];
+	bool null_token = (a >> 6) == 3;
+	struct ppv_vring_desc *t;
+	struct rec *r;
+	int ret;
+
+	if (f.nrec == MAX_TOKENS)
+		return;
+	r = &f.rec[f.nrec];
+	t = f.table[f.nrec];
+	memset(t, TABLE_POISON, sizeof(f.table[0]));
+	for (k = 0; k < n; k++)
+		bufs[k] = (struct ppv_vring_buf){ .addr = 0x1000 * k, .len = len };
+	ret = ppv_vring_add_indirect(&f.vr, t, table_addr(f.nrec), bufs, out,
+				     n - out, null_token ? NULL : r);
+	/* one descriptor, whatever n; a table no longer than the ring */
+	if (!n || n > f.num || !f.free || null_token || f.broken) {
+		CHECK(ret == -ENOSPC);
+		return;
+	}
+	CHECK(ret == 0);
+	*r = (struct rec){
+		.state = T_IN_FLIGHT,
+		.indirect = true,
+		.head = le16_to_cpu(f.vr.avail->ring[f.avail & (f.num - 1)]),
+		.ndesc = 1,
+		.in_len = (n - out) * len,
+		.nbufs = n,
+		.out = out,
+		.len = len,
+	};
+	CHECK(r->head < f.num && !f.by_head[r->head]);
+	check_indirect(r);
+	f.by_head[r->head] = r;
+	f.nrec++;
+	f.free--;
 	f.avail++;
 }
 
@@ -306,12 +395,15 @@ static void check_invariants(void)
 
 		if (!r)
 			continue;
+		if (r->indirect)
+			check_indirect(r);
 		for (k = 0; k < r->ndesc; k++) {
 			u16 flags = le16_to_cpu(f.vr.desc[i].flags);
 
 			CHECK(i < f.num && !seen[i]);
 			seen[i] = 1;
 			CHECK(!(flags & VRING_DESC_F_NEXT) == (k + 1 == r->ndesc));
+			CHECK(!(flags & VRING_DESC_F_INDIRECT) == !r->indirect);
 			i = le16_to_cpu(f.vr.desc[i].next);
 		}
 		used += r->ndesc;
@@ -340,7 +432,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	ring_reset();
 
 	while (f.pos < f.size) {
-		switch (in8() % 14) {
+		switch (in8() % 15) {
 		case 0:
 			op_add();
 			break;
@@ -384,6 +476,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			break;
 		case 13:
 			op_enable_cb_delayed();
+			break;
+		case 14:
+			op_add_indirect();
 			break;
 		}
 		check_invariants();

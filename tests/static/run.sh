@@ -19,13 +19,13 @@ if ! out=$("$top/qemu-setup/deps.sh" 2>&1); then
 fi
 
 # Every kernel series Debian's archives ship amd64 headers for: the host's
-# own (default: bookworm), bookworm-backports (6.12), trixie-backports and
-# sid, the last two at the release their linux-headers-amd64 points at
-# today. A suite whose series an earlier one already covers is left out.
+# own (default: bookworm), bookworm-backports (6.12), trixie-backports (7.3,
+# the series the VM suites boot) and sid (at the release its
+# linux-headers-amd64 points at today). A suite whose series an earlier one already covers is left out.
 # trixie-backports' and sid's kernels are built with newer compilers than
 # the host's: build-module.sh builds for them in a chroot of trixie or sid.
 declare -A seen=()
-for k in default 6.12 trixie-backports sid; do
+for k in default 6.12 7.3 sid; do
 	err=$(mktemp)
 	if ! rel=$(KERNEL=$k ppv_kernel_release 2>"$err"); then
 		mapfile -t lines < <(tail -n 10 "$err")

@@ -33,7 +33,7 @@ static void cdev_error(struct cdev *d, const char *fmt, ...)
 }
 
 void cdev_init(struct cdev *d, void *mem, unsigned int num, bool event_idx,
-	       bool rx, bool vhost, u8 *arena, size_t arena_len)
+	       bool rx, bool vhost, bool indirect, u8 *arena, size_t arena_len)
 {
 	*d = (struct cdev){
 		.desc = mem,
@@ -43,6 +43,7 @@ void cdev_init(struct cdev *d, void *mem, unsigned int num, bool event_idx,
 		.event_idx = event_idx,
 		.rx = rx,
 		.vhost = vhost,
+		.indirect = indirect,
 		.arena = arena,
 		.arena_len = arena_len,
 		.busy = calloc(num, 1),
@@ -136,6 +137,81 @@ static void cdev_take_buf(struct cdev *d, struct cdev_elem *e, u16 i, u16 flags,
 	}
 }
 
+/* The table the head @hd refers to: false when the chain cannot be taken. */
+static bool cdev_pop_indirect(struct cdev *d, struct cdev_elem *e,
+			      const struct ppv_vring_desc *hd, u16 hflags)
+{
+	u64 addr = le64_to_cpu(hd->addr);
+	u32 len = le32_to_cpu(hd->len);
+	unsigned int n, j = 0, k;
+	const u8 *t;
+
+	if (!d->indirect) {
+		cdev_error(d, "descriptor %u: INDIRECT not negotiated", e->head);
+		return false;
+	}
+	if (hflags & VRING_DESC_F_NEXT) {
+		cdev_error(d, "descriptor %u: INDIRECT with NEXT", e->head);
+		return false;
+	}
+	if (!len || len % sizeof(struct ppv_vring_desc)) {
+		cdev_error(d, "descriptor %u: indirect table len %u", e->head, len);
+		return false;
+	}
+	n = len / sizeof(struct ppv_vring_desc);
+	if (n > CDEV_MAX_DESC || n > d->num) {
+		cdev_error(d, "descriptor %u: indirect table of %u", e->head, n);
+		return false;
+	}
+	if (d->busy[e->head]) {
+		cdev_error(d, "descriptor %u in two chains", e->head);
+		return false;
+	}
+	t = cdev_map(d, addr, len);
+	if (!t) {
+		cdev_error(d, "descriptor %u: table at %#llx outside memory",
+			   e->head, (unsigned long long)addr);
+		return false;
+	}
+	for (k = 0;; k++) {
+		struct ppv_vring_desc ent;
+		u16 flags;
+		u8 *p;
+
+		if (k == n) {
+			cdev_error(d, "descriptor %u: indirect table loops", e->head);
+			return false;
+		}
+		/* a plain read: published by the avail index like the ring */
+		memcpy(&ent, t + j * sizeof(ent), sizeof(ent));
+		flags = le16_to_cpu(ent.flags);
+		if (flags & VRING_DESC_F_INDIRECT) {
+			cdev_error(d, "descriptor %u: INDIRECT in its table", e->head);
+			return false;
+		}
+		p = cdev_map(d, le64_to_cpu(ent.addr), le32_to_cpu(ent.len));
+		if (!p) {
+			cdev_error(d, "descriptor %u entry %u: address %#llx outside memory",
+				   e->head, j,
+				   (unsigned long long)le64_to_cpu(ent.addr));
+			return false;
+		}
+		cdev_take_buf(d, e, e->head, flags, p, le32_to_cpu(ent.len));
+		e->buf[e->ndesc++] = p;
+		if (!(flags & VRING_DESC_F_NEXT))
+			break;
+		j = le16_to_cpu(ent.next);
+		if (j >= n) {
+			cdev_error(d, "descriptor %u: indirect next %u of %u",
+				   e->head, j, n);
+			return false;
+		}
+	}
+	d->busy[e->head] = 1;
+	e->nring = 1;
+	return true;
+}
+
 /* virtqueue_pop() */
 bool cdev_pop(struct cdev *d)
 {
@@ -167,6 +243,12 @@ bool cdev_pop(struct cdev *d)
 
 	e = &d->held[d->nheld];
 	*e = (struct cdev_elem){ .head = head, .serial = d->serial++ };
+	flags = le16_to_cpu(d->desc[head].flags);
+	if (flags & VRING_DESC_F_INDIRECT) {
+		if (!cdev_pop_indirect(d, e, &d->desc[head], flags))
+			return false;
+		goto popped;
+	}
 	i = head;
 	do {
 		struct ppv_vring_desc *desc = &d->desc[i];
@@ -183,6 +265,10 @@ bool cdev_pop(struct cdev *d)
 			cdev_error(d, "descriptor %u in two chains", i);
 			return false;
 		}
+		if (flags & VRING_DESC_F_INDIRECT) {
+			cdev_error(d, "descriptor %u: INDIRECT past the head", i);
+			return false;
+		}
 		p = cdev_map(d, le64_to_cpu(desc->addr), len);
 		if (!p) {
 			cdev_error(d, "descriptor %u: address %#llx outside memory",
@@ -191,6 +277,7 @@ bool cdev_pop(struct cdev *d)
 		}
 		cdev_take_buf(d, e, i, flags, p, len);
 		d->busy[i] = 1;
+		e->nring++;
 		e->buf[e->ndesc++] = p;
 		i = le16_to_cpu(desc->next);
 		if ((flags & VRING_DESC_F_NEXT) && i >= d->num) {
@@ -198,6 +285,7 @@ bool cdev_pop(struct cdev *d)
 			return false;
 		}
 	} while (flags & VRING_DESC_F_NEXT);
+popped:
 	/* a transmit chain says how long it is */
 	if (!d->rx &&
 	    ((const struct cdev_stamp *)e->buf[0])->ndesc != e->ndesc)
@@ -233,7 +321,7 @@ void cdev_fill(struct cdev *d, unsigned int i, u32 len)
 
 	if (d->rx)
 		cdev_write(&e, len);
-	for (n = 0; n < e.ndesc; n++) {
+	for (n = 0; n < e.nring; n++) {
 		d->busy[k] = 0;
 		k = le16_to_cpu(d->desc[k].next);
 	}

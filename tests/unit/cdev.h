@@ -27,6 +27,14 @@
  * memory"): it checks every address against it, as an IOMMU would, reads
  * what a transmit chain carries and writes what a receive chain gets. It
  * touches only the ring memory and the arena, never struct ppv_vring.
+ *
+ * With @indirect (VIRTIO_RING_F_INDIRECT_DESC), a head descriptor with
+ * VRING_DESC_F_INDIRECT refers to a table in the arena, read as
+ * virtqueue_split_pop() reads one: len a nonzero multiple of 16, no NEXT
+ * beside INDIRECT, entries chained by next < len / 16 without a loop or a
+ * nested INDIRECT, each buffer checked like a direct one. The table is
+ * read with plain accesses: only ppv_vring_publish()'s barrier orders the
+ * driver's writes to it before the device's reads.
  */
 #ifndef _CDEV_H
 #define _CDEV_H
@@ -52,7 +60,8 @@ static inline u8 cdev_pattern(u64 serial, unsigned int k, unsigned int i)
 /* One chain the device took and has not yet returned (VirtQueueElement). */
 struct cdev_elem {
 	u16 head;
-	u16 ndesc;
+	u16 nring;		/* ring descriptors held: 1 for an indirect chain */
+	u16 ndesc;		/* buffers */
 	u32 in_len;
 	u64 serial;
 	u8 *buf[CDEV_MAX_DESC];	/* checked addresses of the buffers */
@@ -66,6 +75,7 @@ struct cdev {
 	bool event_idx;
 	bool rx;		/* chains are device-writable, else device-readable */
 	bool vhost;		/* avail_event as vhost sets it, see cdev_set_notification() */
+	bool indirect;		/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 	u8 *arena;		/* guest memory: buffers must lie here */
 	size_t arena_len;
 
@@ -89,7 +99,7 @@ struct cdev {
 };
 
 void cdev_init(struct cdev *d, void *mem, unsigned int num, bool event_idx,
-	       bool rx, bool vhost, u8 *arena, size_t arena_len);
+	       bool rx, bool vhost, bool indirect, u8 *arena, size_t arena_len);
 void cdev_free(struct cdev *d);
 
 bool cdev_queue_empty(struct cdev *d);

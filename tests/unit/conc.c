@@ -5,6 +5,9 @@
  *
  * The driver thread uses ppv_vring.c (through a vring_ops table) the way
  * ppvnet does:
+ *  - chains directly on the ring, or through an indirect table (each
+ *    record has one after its buffers, in the device's memory), or each
+ *    either way at random (conc_cfg.desc);
  *  - receive-style: device-writable chains of 1..4 buffers; NAPI-like
  *    polls with a budget, a refill in one batch (publish, kick_prepare())
  *    once 1, a quarter, half or all of the ring is free, then enable_cb():
@@ -67,7 +70,9 @@
 #define CONC_SCRATCH	64	/* cache lines both sides write */
 #define CONC_JITTER	1000	/* longest pause of jitter(), loop turns */
 #define DEV_BURST	64	/* QEMU's tx_burst is 256 */
-#define REC_BYTES	(CDEV_MAX_DESC * CDEV_BUF_LEN)
+#define REC_BUF_BYTES	(CDEV_MAX_DESC * CDEV_BUF_LEN)
+/* a record's buffers, then room for its indirect table */
+#define REC_BYTES	(REC_BUF_BYTES + CDEV_MAX_DESC * sizeof(struct ppv_vring_desc))
 
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define STORE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
@@ -93,7 +98,8 @@ struct rec {
 	u16 ndesc;
 	bool inflight;
 	struct rec *next_free;
-	u8 *buf;		/* REC_BYTES in the arena */
+	u8 *buf;		/* REC_BUF_BYTES in the arena */
+	struct ppv_vring_desc *table;	/* after them, for ppv_vring_add_indirect() */
 };
 
 struct rng {
@@ -117,6 +123,7 @@ struct conc {
 	unsigned long drv_errors;
 	char drv_error[160];
 	u64 kicks, kicks_saved, irq_waits, repolls;
+	u64 indirect;
 
 	/* device thread */
 	struct cdev dev;
@@ -249,6 +256,18 @@ int conc_cpus(int *cpu0, int *cpu1)
 	return n;
 }
 
+const char *conc_desc_name(enum conc_desc d)
+{
+	switch (d) {
+	case CONC_DIRECT:
+		return "direct";
+	case CONC_MIXED:
+		return "direct and indirect";
+	default:
+		return "indirect";
+	}
+}
+
 const char *conc_outcome_name(enum conc_outcome o)
 {
 	switch (o) {
@@ -279,15 +298,20 @@ static void drv_error(struct conc *c, const char *fmt, ...)
 
 /* ---- driver ---- */
 
-/* Add one chain of 1..CDEV_MAX_DESC buffers; false when there is no room. */
+/*
+ * Add one chain of 1..CDEV_MAX_DESC buffers, directly or through the
+ * record's indirect table (cfg->desc); false when there is no room.
+ */
 static bool drv_add(struct conc *c)
 {
 	struct ppv_vring_buf bufs[CDEV_MAX_DESC];
 	unsigned int n = 1 + rnd(&c->drng, CDEV_MAX_DESC), k, b;
 	struct rec *r = c->free_rec;
+	bool ind = c->cfg->desc == CONC_INDIRECT ||
+		   (c->cfg->desc == CONC_MIXED && rnd(&c->drng, 2));
 	int ret;
 
-	if (n > c->vr.num_free || !r)
+	if ((ind ? 1 : n) > c->vr.num_free || !r)
 		return false;
 	r->serial = c->added;
 	r->ndesc = n;
@@ -305,11 +329,17 @@ static bool drv_add(struct conc *c)
 		for (b = sizeof(struct cdev_stamp); b < CDEV_BUF_LEN; b++)
 			p[b] = cdev_pattern(r->serial, k, b);
 	}
-	ret = c->ops->add(&c->vr, bufs, c->rx ? 0 : n, c->rx ? n : 0, r);
+	if (ind)
+		ret = c->ops->add_indirect(&c->vr, r->table, (uintptr_t)r->table,
+					   bufs, c->rx ? 0 : n, c->rx ? n : 0, r);
+	else
+		ret = c->ops->add(&c->vr, bufs, c->rx ? 0 : n, c->rx ? n : 0, r);
 	if (ret) {
-		drv_error(c, "add of %u with %u free: %d", n, c->vr.num_free, ret);
+		drv_error(c, "add%s of %u with %u free: %d",
+			  ind ? "_indirect" : "", n, c->vr.num_free, ret);
 		return false;
 	}
+	c->indirect += ind;
 	c->free_rec = r->next_free;
 	r->inflight = true;
 	STORE(c->added, c->added + 1);
@@ -761,6 +791,7 @@ void conc_run(const struct conc_cfg *cfg, struct conc_res *res)
 	memset(c->arena, 0, arena_len);
 	for (i = 0; i < num; i++) {
 		c->rec[i].buf = c->arena + (size_t)i * REC_BYTES;
+		c->rec[i].table = (void *)(c->rec[i].buf + REC_BUF_BYTES);
 		c->rec[i].next_free = i + 1 < num ? &c->rec[i + 1] : NULL;
 	}
 	c->free_rec = &c->rec[0];
@@ -769,7 +800,7 @@ void conc_run(const struct conc_cfg *cfg, struct conc_res *res)
 	if (c->ops->init(&c->vr, num, c->mem, c->slot, cfg->event_idx))
 		abort();
 	cdev_init(&c->dev, c->mem, num, cfg->event_idx, cfg->rx, cfg->vhost,
-		  c->arena, arena_len);
+		  cfg->desc != CONC_DIRECT, c->arena, arena_len);
 	conc_cpus(&c->cpu[0], &c->cpu[1]);
 
 	start = now();
@@ -786,6 +817,7 @@ void conc_run(const struct conc_cfg *cfg, struct conc_res *res)
 
 	res->added = c->added;
 	res->returned = c->returned;
+	res->indirect = c->indirect;
 	res->kicks = c->kicks;
 	res->kicks_saved = c->kicks_saved;
 	res->irq_waits = c->irq_waits;

@@ -9,8 +9,16 @@
 
 #include "vring_ops.h"
 
+/* How the driver puts chains on the ring. */
+enum conc_desc {
+	CONC_DIRECT,		/* ppv_vring_add() */
+	CONC_MIXED,		/* each chain either way, at random */
+	CONC_INDIRECT,		/* ppv_vring_add_indirect() */
+};
+
 struct conc_cfg {
 	const struct vring_ops *ops;
+	enum conc_desc desc;
 	bool rx;		/* receive-style, else transmit-style */
 	bool event_idx;
 	bool vhost;		/* the device sets avail_event as vhost does */
@@ -38,6 +46,7 @@ struct conc_res {
 	double seconds;		/* run time, to the end or the failure */
 	double fail_after;	/* seconds from the start to the failure seen */
 	u64 added, returned;	/* chains */
+	u64 indirect;		/* of the added, through an indirect table */
 	u64 kicks, kicks_saved;	/* driver: kick_prepare true / false */
 	u64 irq_waits;		/* driver re-armed and waited for an interrupt */
 	u64 irq_sleeps;		/* of those, got as far as sleeping (futex) */
@@ -56,5 +65,6 @@ void conc_run(const struct conc_cfg *cfg, struct conc_res *res);
 /* CPUs the threads may use, and the two they are pinned to. */
 int conc_cpus(int *cpu0, int *cpu1);
 const char *conc_outcome_name(enum conc_outcome o);
+const char *conc_desc_name(enum conc_desc d);
 
 #endif

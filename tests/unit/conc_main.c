@@ -4,7 +4,10 @@
  * experiment (make mutants, make tsan):
  *   conc [-i IMPL] [-m rx|tx|all] [-e 0|1|all] [-v] [-n NUM] [-t SECONDS]
  *        [-c CHAINS] [-r RUNS] [-s SEED] [-b LINES] [-p SPIN_NS]
- * -v: the device sets avail_event as vhost does (with -e 1); -t: stop adding
+ *        [-d direct|mixed|indirect]
+ * -v: the device sets avail_event as vhost does (with -e 1); -d: chains
+ * directly on the ring (default), through indirect tables, or each either
+ * way at random; -t: stop adding
  * after SECONDS (default 1), -c: or after CHAINS; -b, -p: the amplifiers of
  * conc.c (drv_store_burst(), wq_wait()), 0 to turn them off.
  * IMPL is orig (default) or a mutant (publish__dma_wmb, kick_prepare__mb,
@@ -75,10 +78,12 @@ static void run(const struct conc_cfg *cfg, bool mutant, unsigned int runs)
 			     line = strtok(NULL, "\n"))
 				tap_diag("%s", line);
 		CHECK((res.outcome != CONC_OK) == mutant);
-		tap_result("%s, %s%s%s, ring %u: %s after %.3f s, %llu chains back, %llu kicks (%llu saved), %llu irqs (%llu saved), driver waited %llu (slept %llu), device waited %llu (slept %llu)",
+		tap_result("%s, %s%s%s%s, ring %u: %s after %.3f s, %llu chains back, %llu kicks (%llu saved), %llu irqs (%llu saved), driver waited %llu (slept %llu), device waited %llu (slept %llu)",
 			   c.ops->name, c.rx ? "rx" : "tx",
 			   c.event_idx ? " event idx" : " flags",
-			   c.vhost ? " vhost" : "", c.num,
+			   c.vhost ? " vhost" : "",
+			   c.desc == CONC_DIRECT ? "" :
+			   c.desc == CONC_MIXED ? " mixed" : " indirect", c.num,
 			   conc_outcome_name(res.outcome),
 			   res.outcome == CONC_OK ? res.seconds : res.fail_after,
 			   (unsigned long long)res.returned,
@@ -112,8 +117,20 @@ int main(int argc, char **argv)
 	unsigned int runs = 1, i, m, e;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "i:m:e:n:t:c:r:s:b:p:v")) != -1) {
+	while ((opt = getopt(argc, argv, "i:m:e:n:t:c:r:s:b:p:d:v")) != -1) {
 		switch (opt) {
+		case 'd':
+			if (!strcmp(optarg, "direct")) {
+				cfg.desc = CONC_DIRECT;
+			} else if (!strcmp(optarg, "mixed")) {
+				cfg.desc = CONC_MIXED;
+			} else if (!strcmp(optarg, "indirect")) {
+				cfg.desc = CONC_INDIRECT;
+			} else {
+				fprintf(stderr, "conc: -d direct|mixed|indirect\n");
+				return 2;
+			}
+			break;
 		case 'i':
 			for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++)
 				if (!strcmp(optarg, impl_names[i]))

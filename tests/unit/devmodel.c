@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/compiler.h>
 #include <asm/barrier.h>
@@ -10,7 +12,7 @@
 
 static void dm_error(struct devmodel *dm, const char *what, unsigned int v)
 {
-	if (dm->errors++ < 5)
+	if (dm->errors++ < 5 && !dm->quiet)
 		printf("# devmodel: driver error: %s (%u)\n", what, v);
 }
 
@@ -45,6 +47,97 @@ static __le16 *dm_avail_event_p(const struct devmodel *dm)
 	return (__le16 *)&dm->used->ring[dm->num];
 }
 
+void dm_set_indirect(struct devmodel *dm, const void *mem, size_t len)
+{
+	dm->indirect = true;
+	dm->mem = mem;
+	dm->mem_len = len;
+}
+
+/* One buffer of a chain, from the ring or from a table. */
+static void dm_buf(struct devmodel *dm, struct dm_chain *c, bool *writable,
+		   u16 flags, u32 len, unsigned int i)
+{
+	c->nbufs++;
+	if (flags & VRING_DESC_F_WRITE) {
+		*writable = true;
+		c->in_len += len;
+	} else {
+		if (*writable)
+			dm_error(dm, "readable after writable", i);
+		c->out_len += len;
+	}
+}
+
+/*
+ * The table a head descriptor refers to (virtqueue_split_pop() with
+ * VRING_DESC_F_INDIRECT): false when it cannot be walked at all.
+ */
+static bool dm_table(struct devmodel *dm, struct dm_chain *c, bool *writable,
+		     const struct ppv_vring_desc *d, u16 flags)
+{
+	u64 addr = le64_to_cpu(d->addr);
+	u32 len = le32_to_cpu(d->len);
+	unsigned int n, j = 0, k, h;
+	const u8 *t;
+
+	if (!dm->indirect) {
+		dm_error(dm, "INDIRECT not negotiated", c->head);
+		return false;
+	}
+	if (flags & VRING_DESC_F_NEXT)
+		dm_error(dm, "INDIRECT with NEXT", c->head);
+	if (!len || len % sizeof(struct ppv_vring_desc)) {
+		dm_error(dm, "indirect table len not a multiple of 16", len);
+		return false;
+	}
+	n = len / sizeof(struct ppv_vring_desc);
+	if (n > dm->num) {
+		dm_error(dm, "indirect table longer than the ring", n);
+		return false;
+	}
+	t = (const u8 *)(uintptr_t)addr;
+	if (t < dm->mem || len > dm->mem_len ||
+	    (size_t)(t - dm->mem) > dm->mem_len - len) {
+		dm_error(dm, "indirect table outside memory", c->head);
+		return false;
+	}
+	/* a table is the driver's until used: not in two chains at once */
+	for (h = 0; h < dm->nheld; h++) {
+		const struct dm_chain *o = &dm->held[h];
+
+		if (o->indirect && addr < o->table_addr + o->table_n * 16ull &&
+		    o->table_addr < addr + len)
+			dm_error(dm, "indirect table in two chains", c->head);
+	}
+	c->indirect = true;
+	c->table_addr = addr;
+	c->table_n = n;
+	for (k = 0;; k++) {
+		struct ppv_vring_desc e;
+		u16 f;
+
+		if (k == n) {
+			dm_error(dm, "indirect table loops", c->head);
+			break;
+		}
+		/* guest memory: no alignment to rely on */
+		memcpy(&e, t + j * sizeof(e), sizeof(e));
+		f = le16_to_cpu(e.flags);
+		if (f & VRING_DESC_F_INDIRECT)
+			dm_error(dm, "INDIRECT in an indirect table", j);
+		dm_buf(dm, c, writable, f, le32_to_cpu(e.len), j);
+		if (!(f & VRING_DESC_F_NEXT))
+			break;
+		j = le16_to_cpu(e.next);
+		if (j >= n) {
+			dm_error(dm, "indirect next past the table", j);
+			break;
+		}
+	}
+	return true;
+}
+
 int dm_pop(struct devmodel *dm)
 {
 	u16 avail_idx = le16_to_cpu(READ_ONCE(dm->avail->idx));
@@ -73,7 +166,6 @@ int dm_pop(struct devmodel *dm)
 	}
 	do {
 		struct ppv_vring_desc *d = &dm->desc[i];
-		u32 len = le32_to_cpu(d->len);
 
 		if (c.ndesc == dm->num) {
 			dm_error(dm, "chain longer than the ring", c.head);
@@ -84,14 +176,15 @@ int dm_pop(struct devmodel *dm)
 		dm->busy[i] = 1;
 		c.ndesc++;
 		flags = le16_to_cpu(d->flags);
-		if (flags & VRING_DESC_F_WRITE) {
-			writable = true;
-			c.in_len += len;
-		} else {
-			if (writable)
-				dm_error(dm, "readable after writable", i);
-			c.out_len += len;
+		if (flags & VRING_DESC_F_INDIRECT) {
+			/* QEMU looks for a table at the head only */
+			if (c.ndesc > 1)
+				dm_error(dm, "INDIRECT past the head", i);
+			else
+				dm_table(dm, &c, &writable, d, flags);
+			break;
 		}
+		dm_buf(dm, &c, &writable, flags, le32_to_cpu(d->len), i);
 		i = le16_to_cpu(d->next);
 		if ((flags & VRING_DESC_F_NEXT) && i >= dm->num) {
 			dm_error(dm, "next out of range", i);

@@ -7,6 +7,15 @@
  * descriptor in two chains, a chain that loops or runs off the table, a
  * readable buffer after a writable one all count as driver errors.
  *
+ * Indirect descriptors (2.7.5.3), once dm_set_indirect() negotiated them,
+ * are followed as QEMU's virtqueue_split_pop() does: only on the head of a
+ * chain, never with NEXT, a table of len / 16 entries (len a nonzero
+ * multiple of 16, no more than the ring size) lying wholly in the memory
+ * given to dm_set_indirect(), whose entries chain with next < len / 16,
+ * without a loop and without a nested INDIRECT. Anything else is a driver
+ * error, and so is a table that overlaps the table of a chain the device
+ * still holds.
+ *
  * It touches only the shared memory, never struct ppv_vring, so what it sees
  * is what a real device would see.
  */
@@ -18,9 +27,13 @@
 /* One chain the device took from the avail ring and holds. */
 struct dm_chain {
 	u16 head;
-	u16 ndesc;
+	u16 ndesc;		/* ring descriptors held: 1 for an indirect chain */
+	u16 nbufs;		/* buffers: ring descriptors or table entries */
+	bool indirect;		/* the head referred to an indirect table */
 	u32 out_len;		/* device-readable bytes */
 	u32 in_len;		/* device-writable bytes */
+	u64 table_addr;		/* indirect: the table, len / 16 entries */
+	u32 table_n;
 };
 
 struct devmodel {
@@ -29,6 +42,10 @@ struct devmodel {
 	struct ppv_vring_used *used;
 	unsigned int num;
 	bool event_idx;
+	/* VIRTIO_RING_F_INDIRECT_DESC: tables must lie in [mem, mem + mem_len) */
+	bool indirect;
+	const u8 *mem;
+	size_t mem_len;
 
 	u16 last_avail;		/* next avail entry to take */
 	u16 used_idx;		/* next used entry to write (not yet visible) */
@@ -39,11 +56,14 @@ struct devmodel {
 	unsigned int nheld;
 
 	unsigned int errors;	/* driver protocol violations seen */
+	bool quiet;		/* errors expected: count them, print nothing */
 	unsigned int irqs;	/* interrupts the device would have sent */
 };
 
 void dm_init(struct devmodel *dm, void *mem, unsigned int num, bool event_idx);
 void dm_free(struct devmodel *dm);
+/* Negotiate indirect descriptors, their tables in @mem (the test's memory). */
+void dm_set_indirect(struct devmodel *dm, const void *mem, size_t len);
 
 /* Take one chain from the avail ring: 1 taken (into held[]), 0 none. */
 int dm_pop(struct devmodel *dm);

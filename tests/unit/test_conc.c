@@ -5,6 +5,8 @@
  * proof that this sees ordering: with the mb() of ppv_vring_kick_prepare()
  * or of ppv_vring_enable_cb() deleted (build/mut/, made by mutate.awk), the
  * same test fails. make mutants and make tsan run the whole experiment.
+ * Chains through indirect tables (ppv_vring_add_indirect()), alone and mixed
+ * with direct ones, run through the same device, which follows the tables.
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,25 +42,27 @@ static const char *mode_name(const struct conc_cfg *cfg)
 }
 
 static struct conc_cfg conc_cfg(bool rx, bool event_idx, bool vhost,
-				unsigned int num)
+				unsigned int num, enum conc_desc desc)
 {
 	return (struct conc_cfg){
 		.ops = &vring_ops_orig,
+		.desc = desc,
 		.rx = rx,
 		.event_idx = event_idx,
 		.vhost = vhost,
 		.num = num,
 		.seconds = CONC_CAP,
 		.transfers = CONC_CHAINS,
-		.seed = num + 2 * rx + 4 * event_idx + 8 * vhost,
+		.seed = num + 2 * rx + 4 * event_idx + 8 * vhost + 16 * desc,
 		.burst_lines = CONC_BURST_LINES,
 		.spin_ns = CONC_SPIN_NS,
 	};
 }
 
-static void test_conc_ok(bool rx, bool event_idx, bool vhost, unsigned int num)
+static void test_conc_ok(bool rx, bool event_idx, bool vhost, unsigned int num,
+			 enum conc_desc desc)
 {
-	struct conc_cfg cfg = conc_cfg(rx, event_idx, vhost, num);
+	struct conc_cfg cfg = conc_cfg(rx, event_idx, vhost, num, desc);
 	struct conc_res res;
 
 	conc_run(&cfg, &res);
@@ -74,8 +78,18 @@ static void test_conc_ok(bool rx, bool event_idx, bool vhost, unsigned int num)
 	CHECK(res.irq_waits > 0 && res.kick_waits > 0);
 	/* and notifications were really off at times */
 	CHECK(res.kicks_saved > 0 && res.irqs_saved > 0);
-	tap_result("concurrent, %s, %s, ring %u: %llu chains in %.2f s, none lost; waits for interrupts %llu (slept %llu), for kicks %llu (slept %llu); kicks %llu (%llu saved), interrupts %llu (%llu saved)",
+	/* the chains went the way asked */
+	if (desc == CONC_DIRECT)
+		CHECK(res.indirect == 0);
+	else if (desc == CONC_INDIRECT)
+		CHECK(res.indirect == res.added);
+	else
+		CHECK(res.indirect > res.added / 4 &&
+		      res.added - res.indirect > res.added / 4);
+	tap_result("concurrent, %s, %s, ring %u%s%s: %llu chains in %.2f s, none lost; waits for interrupts %llu (slept %llu), for kicks %llu (slept %llu); kicks %llu (%llu saved), interrupts %llu (%llu saved)",
 		   rx ? "receive" : "transmit", mode_name(&cfg), num,
+		   desc == CONC_DIRECT ? "" : ", ",
+		   desc == CONC_DIRECT ? "" : conc_desc_name(desc),
 		   (unsigned long long)res.returned, res.seconds,
 		   (unsigned long long)res.irq_waits,
 		   (unsigned long long)res.irq_sleeps,
@@ -91,7 +105,7 @@ static void test_conc_ok(bool rx, bool event_idx, bool vhost, unsigned int num)
 static void test_conc_mutant(const struct vring_ops *ops, bool kick, bool rx,
 			     bool event_idx, bool vhost, unsigned int num)
 {
-	struct conc_cfg cfg = conc_cfg(rx, event_idx, vhost, num);
+	struct conc_cfg cfg = conc_cfg(rx, event_idx, vhost, num, CONC_DIRECT);
 	struct conc_res res;
 	int cpu0, cpu1;
 
@@ -122,7 +136,13 @@ void test_conc(void)
 	for (rx = 0; rx < 2; rx++)
 		for (mode = 0; mode < 3; mode++)
 			for (i = 0; i < 2; i++)
-				test_conc_ok(!rx, mode > 0, mode == 2, nums[i]);
+				test_conc_ok(!rx, mode > 0, mode == 2, nums[i],
+					     CONC_DIRECT);
+	/* chains through indirect tables, alone and mixed with direct ones */
+	test_conc_ok(true, false, false, 16, CONC_MIXED);
+	test_conc_ok(true, true, false, 256, CONC_INDIRECT);
+	test_conc_ok(false, true, true, 16, CONC_MIXED);
+	test_conc_ok(false, false, false, 256, CONC_INDIRECT);
 	test_conc_mutant(&vring_ops_kick_prepare__mb, true, false, true, true, 16);
 	test_conc_mutant(&vring_ops_enable_cb__mb, false, true, true, false, 256);
 }

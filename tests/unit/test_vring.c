@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ppv_vring.c against the software device of devmodel.c: index wrap-around,
- * kick and interrupt suppression, free-list integrity, a lying device and
- * argument checks.
+ * kick and interrupt suppression, free-list integrity, a lying device,
+ * argument checks, and chains through indirect tables mixed with direct
+ * ones.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "unit.h"
 
 #define MAX_CHAIN	5
+#define IND_MAX		16	/* entries of each indirect table */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct ring {
@@ -25,6 +27,8 @@ struct ring {
 	void *mem;
 	struct ppv_vring_slot *slot;
 	unsigned int num;
+	/* num indirect tables of IND_MAX entries, the device's to read */
+	struct ppv_vring_desc *tables;
 };
 
 static u64 rnd_state;
@@ -61,6 +65,11 @@ static void ring_setup(struct ring *r, unsigned int num, bool event_idx)
 	if (ppv_vring_init(&r->vr, num, r->mem, r->slot, event_idx))
 		abort();
 	dm_init(&r->dm, r->mem, num, event_idx);
+	r->tables = calloc((size_t)num * IND_MAX, sizeof(*r->tables));
+	if (!r->tables)
+		abort();
+	dm_set_indirect(&r->dm, r->tables,
+			(size_t)num * IND_MAX * sizeof(*r->tables));
 }
 
 static void ring_free(struct ring *r)
@@ -68,6 +77,12 @@ static void ring_free(struct ring *r)
 	dm_free(&r->dm);
 	free(r->mem);
 	free(r->slot);
+	free(r->tables);
+}
+
+static struct ppv_vring_desc *table_of(struct ring *r, unsigned int t)
+{
+	return r->tables + (size_t)t * IND_MAX;
 }
 
 /* Head index of the chain the last ppv_vring_add() put on the avail ring. */
@@ -88,6 +103,53 @@ static int add_chain(struct ring *r, unsigned int out, unsigned int in,
 		bufs[k] = (struct ppv_vring_buf){ .addr = 0x1000 * (k + 1),
 						  .len = len };
 	return ppv_vring_add(&r->vr, bufs, out, in, token);
+}
+
+/*
+ * The same through indirect table @t (of r->tables): buffer k at
+ * 0x1000 * (k + 1), @len bytes; at most IND_MAX buffers.
+ */
+static int add_ind(struct ring *r, unsigned int t, unsigned int out,
+		   unsigned int in, u32 len, void *token)
+{
+	struct ppv_vring_buf bufs[IND_MAX];
+	struct ppv_vring_desc *table = table_of(r, t);
+	unsigned int k;
+
+	for (k = 0; k < out + in && k < IND_MAX; k++)
+		bufs[k] = (struct ppv_vring_buf){ .addr = 0x1000 * (k + 1),
+						  .len = len };
+	return ppv_vring_add_indirect(&r->vr, table, (uintptr_t)table, bufs,
+				      out, in, token);
+}
+
+/*
+ * Is desc[@h] the head of an indirect chain of @n buffers through table
+ * @t, the table still holding what add_ind() wrote for @out readable ones
+ * of @len bytes?
+ */
+static bool is_ind_chain(struct ring *r, u16 h, unsigned int t,
+			 unsigned int n, unsigned int out, u32 len)
+{
+	const struct ppv_vring_desc *d = &r->vr.desc[h], *e = table_of(r, t);
+	unsigned int k;
+
+	if (!CHECK(le16_to_cpu(d->flags) == VRING_DESC_F_INDIRECT) ||
+	    !CHECK(le32_to_cpu(d->len) == n * sizeof(*d)) ||
+	    !CHECK(le64_to_cpu(d->addr) == (uintptr_t)e))
+		return false;
+	for (k = 0; k < n; k++) {
+		u16 flags = (k + 1 < n ? VRING_DESC_F_NEXT : 0) |
+			    (k >= out ? VRING_DESC_F_WRITE : 0);
+
+		if (!CHECK(le64_to_cpu(e[k].addr) == 0x1000 * (k + 1)) ||
+		    !CHECK(le32_to_cpu(e[k].len) == len) ||
+		    !CHECK(le16_to_cpu(e[k].flags) == flags) ||
+		    !CHECK(!(flags & VRING_DESC_F_NEXT) ||
+			   le16_to_cpu(e[k].next) == k + 1))
+			return false;
+	}
+	return true;
 }
 
 /* Device takes and returns every chain in order, writing @len. */
@@ -115,40 +177,61 @@ static int drain(struct ring *r)
  * 1. Many add/publish/complete rounds, so the free-running avail, used and
  * last_used indices wrap past 2^16 several times. The device returns chains
  * in a random order; the driver must see exactly that order and the lengths
- * the device wrote.
+ * the device wrote. With @indirect, half the chains go through an indirect
+ * table (1..min(IND_MAX, num) buffers, one ring descriptor), mixed with the
+ * direct ones on the same ring.
  */
-static void test_wrap(unsigned int num, unsigned int rounds, bool event_idx)
+static void test_wrap(unsigned int num, unsigned int rounds, bool event_idx,
+		      bool indirect)
 {
 	struct ring r;
 	void **tok_of = calloc(num, sizeof(void *));	/* by head index */
 	u32 *out_of = calloc(num, sizeof(u32)), *in_of = calloc(num, sizeof(u32));
+	u16 *nbufs_of = calloc(num, sizeof(u16));
+	u8 *ind_of = calloc(num, 1);
 	void **want_tok = calloc(num, sizeof(void *));
 	u32 *want_len = calloc(num, sizeof(u32));
-	unsigned long serial = 0;
-	unsigned int round;
+	unsigned long serial = 0, n_ind = 0;
+	unsigned int round, max_direct = num < 3 ? num : 3;
+	unsigned int max_ind = num < IND_MAX ? num : IND_MAX;
 
-	if (!tok_of || !out_of || !in_of || !want_tok || !want_len)
+	if (!tok_of || !out_of || !in_of || !nbufs_of || !ind_of || !want_tok ||
+	    !want_len)
 		abort();
-	rnd_seed(num);
+	rnd_seed(num + 1000 * indirect);
 	ring_setup(&r, num, event_idx);
 	for (round = 0; round < rounds; round++) {
 		unsigned int want = 1 + rnd(num), added = 0, used = 0, k;
 
 		/* chains of 1..3 buffers, readable and writable mixed */
 		while (added < want) {
-			unsigned int n = 1 + rnd(3), out = rnd(n + 1);
+			bool ind = indirect && rnd(2);
+			unsigned int n = 1 + rnd(ind ? max_ind : max_direct);
+			unsigned int out = rnd(n + 1);
 			u32 len = 100 + rnd(1000);
+			int ret;
 			u16 h;
 
-			if (n > r.vr.num_free)
+			if ((ind ? 1 : n) > r.vr.num_free)
 				break;
-			if (!CHECK(add_chain(&r, out, n - out, len,
-					     tok(serial)) == 0))
+			/* a round holds at most num chains: table = added */
+			if (ind)
+				ret = add_ind(&r, added, out, n - out, len,
+					      tok(serial));
+			else
+				ret = add_chain(&r, out, n - out, len,
+						tok(serial));
+			if (!CHECK(ret == 0))
 				goto out;
 			h = last_head(&r);
+			if (ind && !is_ind_chain(&r, h, added, n, out, len))
+				goto out;
 			tok_of[h] = tok(serial++);
 			out_of[h] = out * len;
 			in_of[h] = (n - out) * len;
+			nbufs_of[h] = n;
+			ind_of[h] = ind;
+			n_ind += ind;
 			added++;
 		}
 		ppv_vring_publish(&r.vr);
@@ -167,7 +250,11 @@ static void test_wrap(unsigned int num, unsigned int rounds, bool event_idx)
 
 			/* the device sees what was posted, readable or not */
 			if (!CHECK(c->out_len == out_of[c->head]) ||
-			    !CHECK(c->in_len == in_of[c->head]))
+			    !CHECK(c->in_len == in_of[c->head]) ||
+			    !CHECK(c->nbufs == nbufs_of[c->head]) ||
+			    !CHECK(c->indirect == ind_of[c->head]) ||
+			    !CHECK(c->ndesc == (c->indirect ? 1 : c->nbufs)) ||
+			    !CHECK(!c->indirect || c->table_n == c->nbufs))
 				goto out;
 
 			want_tok[used] = tok_of[r.dm.held[i].head];
@@ -192,13 +279,23 @@ static void test_wrap(unsigned int num, unsigned int rounds, bool event_idx)
 	CHECK(serial > 65536);
 	CHECK(r.vr.last_used == (u16)serial);
 	CHECK(r.vr.avail_idx == (u16)serial);
+	/* and both kinds of chain went round them */
+	if (indirect)
+		CHECK(n_ind > serial / 3 && serial - n_ind > serial / 3);
 out:
-	tap_result("wrap-around: ring of %u%s, %u rounds, %lu chains, device order kept",
-		   num, event_idx ? " (event idx)" : "", rounds, serial);
+	if (indirect)
+		tap_result("wrap-around: ring of %u%s, %u rounds, %lu chains (%lu indirect, 1..%u buffers), device order kept",
+			   num, event_idx ? " (event idx)" : "", rounds, serial,
+			   n_ind, max_ind);
+	else
+		tap_result("wrap-around: ring of %u%s, %u rounds, %lu chains, device order kept",
+			   num, event_idx ? " (event idx)" : "", rounds, serial);
 	ring_free(&r);
 	free(tok_of);
 	free(out_of);
 	free(in_of);
+	free(nbufs_of);
+	free(ind_of);
 	free(want_tok);
 	free(want_len);
 }
@@ -444,27 +541,35 @@ static bool chains_disjoint(struct ring *r, void **tok_of, u8 *seen)
  * 4. Random adds (1..5 buffers, out/in mixed) against a device that takes
  * chains when it likes and returns them in random order. The shadow model
  * here knows which tokens are in flight and how many descriptors they hold.
+ * With @indirect, a third of the adds go through an indirect table of
+ * 1..IND_MAX buffers; their tables must stay as written while in flight.
  */
-static void test_random(unsigned int num, unsigned int seed)
+static void test_random(unsigned int num, unsigned int seed, bool indirect)
 {
 	void **tok_of = calloc(num, sizeof(void *));	/* by head, in flight */
 	u8 *ndesc_of = calloc(num, 1), *seen = calloc(num, 1);
-	unsigned long serial = 0, steps, completed = 0;
+	/* indirect chains by head: table, buffers, readable ones, length */
+	u8 *ind_of = calloc(num, 1), *tbl_busy = calloc(num, 1);
+	u16 *tbl_of = calloc(num, sizeof(u16)), *nb_of = calloc(num, sizeof(u16));
+	u16 *out_of = calloc(num, sizeof(u16));
+	u32 *len_of = calloc(num, sizeof(u32));
+	unsigned long serial = 0, steps, completed = 0, n_ind = 0;
 	unsigned int desc_busy = 0;	/* descriptors in chains in flight */
 	unsigned int h, detached = 0;
 	struct ring r;
 	void *t;
 
-	if (!tok_of || !ndesc_of || !seen)
+	if (!tok_of || !ndesc_of || !seen || !ind_of || !tbl_busy || !tbl_of ||
+	    !nb_of || !out_of || !len_of)
 		abort();
 	rnd_seed(seed);
 	ring_setup(&r, num, seed & 1);
 	for (steps = 0; steps < 50000; steps++) {
-		unsigned int n = 1 + rnd(MAX_CHAIN), out = rnd(n + 1);
+		unsigned int n = 1 + rnd(MAX_CHAIN), out = rnd(n + 1), tb;
 		int ret;
 		u32 len;
 
-		switch (rnd(6)) {
+		switch (rnd(indirect ? 7 : 6)) {
 		case 0: case 1:
 			ret = add_chain(&r, out, n - out, 1 + rnd(2000),
 					tok(serial));
@@ -479,7 +584,37 @@ static void test_random(unsigned int num, unsigned int seed)
 				goto out;
 			tok_of[h] = tok(serial++);
 			ndesc_of[h] = n;
+			ind_of[h] = 0;
 			desc_busy += n;
+			break;
+		case 6:
+			/* a free table (there is one while a descriptor is) */
+			for (tb = 0; tb < num && tbl_busy[tb]; tb++)
+				;
+			n = 1 + rnd(num < IND_MAX ? num : IND_MAX);
+			out = rnd(n + 1);
+			len = 1 + rnd(2000);
+			ret = add_ind(&r, tb < num ? tb : 0, out, n - out, len,
+				      tok(serial));
+			if (desc_busy == num) {
+				CHECK(ret == -ENOSPC);
+				break;
+			}
+			if (!CHECK(tb < num) || !CHECK(ret == 0))
+				goto out;
+			h = last_head(&r);
+			if (!CHECK(!tok_of[h]))
+				goto out;
+			tok_of[h] = tok(serial++);
+			ndesc_of[h] = 1;
+			ind_of[h] = 1;
+			tbl_of[h] = tb;
+			tbl_busy[tb] = 1;
+			nb_of[h] = n;
+			out_of[h] = out;
+			len_of[h] = len;
+			desc_busy++;
+			n_ind++;
 			break;
 		case 2:
 			ppv_vring_publish(&r.vr);
@@ -503,6 +638,8 @@ static void test_random(unsigned int num, unsigned int seed)
 				if (!CHECK(h < num))
 					goto out;
 				tok_of[h] = NULL;
+				if (ind_of[h])
+					tbl_busy[tbl_of[h]] = 0;
 				desc_busy -= ndesc_of[h];
 				completed++;
 			}
@@ -512,6 +649,11 @@ static void test_random(unsigned int num, unsigned int seed)
 		if (!CHECK(r.vr.num_free == num - desc_busy) ||
 		    !chains_disjoint(&r, tok_of, seen) || !CHECK(!r.dm.errors))
 			goto out;
+		for (h = 0; h < num; h++)
+			if (tok_of[h] && ind_of[h] &&
+			    !is_ind_chain(&r, h, tbl_of[h], nb_of[h], out_of[h],
+					  len_of[h]))
+				goto out;
 	}
 
 	/* device reset: every chain still posted comes back exactly once */
@@ -528,13 +670,21 @@ static void test_random(unsigned int num, unsigned int seed)
 		CHECK(!tok_of[h]);
 	CHECK(desc_busy == 0);
 	CHECK(r.vr.num_free == num);
+	if (indirect)
+		CHECK(n_ind > 1000);
 out:
-	tap_result("random add/complete, ring of %u, seed %u: %lu added, %lu completed, %u detached, free list intact",
-		   num, seed, serial, completed, detached);
+	tap_result("random add/complete, ring of %u, seed %u: %lu added (%lu indirect), %lu completed, %u detached, free list intact",
+		   num, seed, serial, n_ind, completed, detached);
 	ring_free(&r);
 	free(tok_of);
 	free(ndesc_of);
 	free(seen);
+	free(ind_of);
+	free(tbl_busy);
+	free(tbl_of);
+	free(nb_of);
+	free(out_of);
+	free(len_of);
 }
 
 /* One good round trip (one descriptor, fits any ring): the ring works. */
@@ -775,20 +925,321 @@ static void test_enospc(void)
 	ring_free(&r);
 }
 
+/*
+ * 8. ppv_vring_add_indirect(): what it writes into the table and the ring,
+ * what it takes from the free list, and the chain's way back.
+ */
+static void test_indirect(void)
+{
+	static const u64 fake_addr = 0xfedcba9876543210ull;
+	struct ppv_vring_buf bufs[IND_MAX];
+	struct ppv_vring_desc *table;
+	u16 head, next_free, avail_idx;
+	unsigned int k;
+	struct ring r;
+	void *t;
+	u32 len;
+
+	ring_setup(&r, 8, false);
+	table = table_of(&r, 0);
+	/* a direct chain first, so the indirect one heads index 2 */
+	CHECK(add_chain(&r, 1, 1, 64, tok(0)) == 0);
+	head = r.vr.free_head;
+	next_free = r.slot[head].next;
+	avail_idx = r.vr.avail_idx;
+	for (k = 0; k < 5; k++)
+		bufs[k] = (struct ppv_vring_buf){
+			.addr = 0x123456789abc0000ull + 0x1000 * k,
+			.len = k < 2 ? 100 + k : 1000 + k };
+	memset(table, 0xee, IND_MAX * sizeof(*table));
+	CHECK(ppv_vring_add_indirect(&r.vr, table, fake_addr, bufs, 2, 3,
+				     tok(1)) == 0);
+	/* the table: the buffers, NEXT but on the last, WRITE on the in ones */
+	for (k = 0; k < 5; k++) {
+		CHECK(le64_to_cpu(table[k].addr) == bufs[k].addr);
+		CHECK(le32_to_cpu(table[k].len) == bufs[k].len);
+		CHECK(le16_to_cpu(table[k].flags) ==
+		      ((k < 4 ? VRING_DESC_F_NEXT : 0) |
+		       (k >= 2 ? VRING_DESC_F_WRITE : 0)));
+		if (k < 4)
+			CHECK(le16_to_cpu(table[k].next) == k + 1);
+	}
+	/* and not a byte past its 5 entries */
+	for (k = 5 * sizeof(*table); k < IND_MAX * sizeof(*table); k++)
+		if (!CHECK(((u8 *)table)[k] == 0xee))
+			break;
+	/* one ring descriptor, INDIRECT alone, len n * 16, the table's address */
+	CHECK(last_head(&r) == head);
+	CHECK(le16_to_cpu(r.vr.desc[head].flags) == VRING_DESC_F_INDIRECT);
+	CHECK(le32_to_cpu(r.vr.desc[head].len) == 5 * 16);
+	CHECK(le64_to_cpu(r.vr.desc[head].addr) == fake_addr);
+	CHECK(r.vr.num_free == 8 - 2 - 1);
+	CHECK(ppv_vring_in_flight(&r.vr) == 3);
+	CHECK(r.vr.free_head == next_free);
+	CHECK(r.vr.avail_idx == (u16)(avail_idx + 1));
+	CHECK(r.slot[head].token == tok(1));
+	/* not published: the device sees nothing of it */
+	CHECK(dm_pop(&r.dm) == 0);
+	tap_result("add_indirect: table entries with NEXT/WRITE and next = k + 1, one ring descriptor INDIRECT with len n * 16 and the table's address, num_free - 1");
+
+	/* a device reset takes both back, the indirect one once */
+	t = ppv_vring_detach_unused(&r.vr);
+	CHECK(t == tok(0));
+	t = ppv_vring_detach_unused(&r.vr);
+	CHECK(t == tok(1));
+	CHECK(!ppv_vring_detach_unused(&r.vr));
+	CHECK(r.vr.num_free == 8);
+	/* the free list is whole: a chain of 8 takes every descriptor */
+	CHECK(ppv_vring_add(&r.vr, bufs, 4, 4, tok(2)) == 0 &&
+	      r.vr.num_free == 0);
+	CHECK(ppv_vring_detach_unused(&r.vr) == tok(2));
+	CHECK(!ppv_vring_detach_unused(&r.vr));
+	tap_result("add_indirect: detach_unused returns its token once, the free list whole after");
+	ring_free(&r);
+
+	/* through the device: it follows the table */
+	ring_setup(&r, 8, true);
+	CHECK(add_chain(&r, 1, 0, 64, tok(0)) == 0);
+	CHECK(add_ind(&r, 0, 2, 3, 100, tok(1)) == 0);
+	CHECK(add_chain(&r, 0, 2, 64, tok(2)) == 0);
+	CHECK(r.vr.num_free == 8 - 1 - 1 - 2);
+	ppv_vring_publish(&r.vr);
+	CHECK(dm_pop_all(&r.dm) == 3);
+	CHECK(r.dm.held[1].indirect && r.dm.held[1].ndesc == 1 &&
+	      r.dm.held[1].nbufs == 5 && r.dm.held[1].table_n == 5 &&
+	      r.dm.held[1].out_len == 200 && r.dm.held[1].in_len == 300);
+	CHECK(!r.dm.held[0].indirect && !r.dm.held[2].indirect &&
+	      r.dm.held[2].ndesc == 2);
+	/* all 300 writable bytes: fine; returned out of order */
+	dm_complete(&r.dm, 1, 300);
+	dm_complete(&r.dm, 0, 0);
+	dm_complete(&r.dm, 0, 128);
+	dm_flush(&r.dm);
+	t = NULL;
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1 && t == tok(1) &&
+	      len == 300);
+	CHECK(r.vr.num_free == 8 - 1 - 2);
+	CHECK(drain(&r) == 2 && r.vr.num_free == 8);
+	/* one byte more than the table's writable buffers: -EMSGSIZE */
+	CHECK(add_ind(&r, 1, 1, 2, 100, tok(3)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 201);
+	t = NULL;
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EMSGSIZE && t == tok(3) &&
+	      len == 201);
+	CHECK(r.vr.num_free == 8 && !r.vr.broken);
+	CHECK(add_ind(&r, 2, 1, 2, 100, tok(4)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 200);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1 && t == tok(4) &&
+	      len == 200);
+	/* a transmit table has nothing writable: any length is too long */
+	CHECK(add_ind(&r, 3, 4, 0, 100, tok(5)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 1);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -EMSGSIZE && t == tok(5));
+	CHECK(add_ind(&r, 4, 4, 0, 100, tok(6)) == 0);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 0);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == 1 && t == tok(6) && !len);
+	CHECK(r.vr.num_free == 8 && r.dm.errors == 0);
+	CHECK(still_works(&r));
+	tap_result("add_indirect: the device follows the table; get_used returns the token, -EMSGSIZE past the table's writable bytes");
+	ring_free(&r);
+}
+
+/* Ring state an add that failed must leave as it was. */
+struct ring_state {
+	u16 free_head, num_free, avail_idx, avail0;
+};
+
+static struct ring_state ring_state(struct ring *r)
+{
+	return (struct ring_state){ r->vr.free_head, r->vr.num_free,
+				    r->vr.avail_idx,
+				    le16_to_cpu(r->vr.avail->ring[r->vr.avail_idx &
+								  (r->num - 1)]) };
+}
+
+static bool same_state(struct ring *r, struct ring_state s)
+{
+	struct ring_state now = ring_state(r);
+
+	return CHECK(!memcmp(&now, &s, sizeof(s)));
+}
+
+/* 9. Indirect adds that cannot be done. */
+static void test_indirect_enospc(void)
+{
+	struct ppv_vring_buf bufs[IND_MAX] = { { 0x1000, 100 } };
+	struct ppv_vring_desc *table;
+	struct ring_state st;
+	struct ring r;
+	void *t;
+	u32 len;
+	int i;
+
+	ring_setup(&r, 4, false);
+	table = table_of(&r, 0);
+	st = ring_state(&r);
+	CHECK(add_ind(&r, 0, 0, 0, 100, tok(1)) == -ENOSPC);	/* n == 0 */
+	CHECK(add_ind(&r, 0, 1, 1, 100, NULL) == -ENOSPC);
+	/* more entries than the ring has descriptors */
+	CHECK(add_ind(&r, 0, 5, 0, 100, tok(1)) == -ENOSPC);
+	CHECK(add_ind(&r, 0, 0, 5, 100, tok(1)) == -ENOSPC);
+	CHECK(add_ind(&r, 0, 3, 2, 100, tok(1)) == -ENOSPC);
+	CHECK(add_ind(&r, 0, IND_MAX, 0, 100, tok(1)) == -ENOSPC);
+	/* counts whose sum wraps to something small */
+	CHECK(ppv_vring_add_indirect(&r.vr, table, (uintptr_t)table, bufs,
+				     0xffffffffu, 1, tok(1)) == -ENOSPC);
+	CHECK(ppv_vring_add_indirect(&r.vr, table, (uintptr_t)table, bufs,
+				     2, 0xffffffffu, tok(1)) == -ENOSPC);
+	CHECK(ppv_vring_add_indirect(&r.vr, table, (uintptr_t)table, bufs,
+				     0x80000000u, 0x80000001u, tok(1)) == -ENOSPC);
+	same_state(&r, st);
+	/* exactly the ring size fits */
+	CHECK(add_ind(&r, 0, 2, 2, 100, tok(1)) == 0);
+	CHECK(r.vr.num_free == 3);
+	tap_result("add_indirect: -ENOSPC for n == 0, n > ring size (also when out + in wraps), NULL token; ring unchanged; n == ring size fits");
+
+	/* no descriptor free: even a one-entry table has no room */
+	CHECK(add_chain(&r, 2, 1, 100, tok(2)) == 0 && r.vr.num_free == 0);
+	st = ring_state(&r);
+	CHECK(add_ind(&r, 1, 1, 0, 100, tok(3)) == -ENOSPC);
+	same_state(&r, st);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 0);
+	CHECK(drain(&r) == 2 && r.vr.num_free == 4);
+	/* one free: a direct chain of 4 does not fit, an indirect one does */
+	CHECK(add_chain(&r, 3, 0, 100, tok(4)) == 0);
+	CHECK(add_chain(&r, 4, 0, 100, tok(5)) == -ENOSPC);
+	CHECK(add_ind(&r, 1, 4, 0, 100, tok(5)) == 0 && r.vr.num_free == 0);
+	CHECK(add_ind(&r, 2, 1, 0, 100, tok(6)) == -ENOSPC);
+	ppv_vring_publish(&r.vr);
+	device_echo(&r, 0);
+	CHECK(drain(&r) == 2 && r.vr.num_free == 4 && r.dm.errors == 0);
+	tap_result("add_indirect: -ENOSPC with no descriptor free; with one free a table of 4 fits where a chain of 4 does not");
+
+	/* a broken ring takes nothing, and gives every chain back */
+	CHECK(add_ind(&r, 0, 1, 1, 100, tok(7)) == 0);
+	CHECK(add_chain(&r, 0, 1, 100, tok(8)) == 0);
+	ppv_vring_publish(&r.vr);
+	dm_pop_all(&r.dm);
+	dm_push_raw(&r.dm, 4, 0);		/* id out of range */
+	dm_flush(&r.dm);
+	CHECK(ppv_vring_get_used(&r.vr, &t, &len) == -ERANGE && r.vr.broken);
+	st = ring_state(&r);
+	CHECK(add_ind(&r, 1, 1, 0, 100, tok(9)) == -ENOSPC);
+	same_state(&r, st);
+	for (i = 0; i < 2 && (t = ppv_vring_detach_unused(&r.vr)); i++)
+		CHECK(t == tok(7) || t == tok(8));
+	CHECK(i == 2 && !ppv_vring_detach_unused(&r.vr));
+	CHECK(r.vr.num_free == 4);
+	tap_result("add_indirect: -ENOSPC on a broken ring; detach_unused returns its chains");
+	ring_free(&r);
+}
+
+/*
+ * 10. The device model refuses malformed indirect tables, so that the tests
+ * above, where it found none, mean something. Each case is one chain of one
+ * ring descriptor written by hand, its table at the start of r.tables.
+ */
+struct bad_table {
+	const char *what;
+	u16 flags;		/* of the ring descriptor */
+	u32 len;
+	long addr_off;		/* from r.tables, in bytes */
+	struct ppv_vring_desc e[3];	/* the table's first entries */
+	bool no_feature;	/* INDIRECT_DESC not negotiated */
+};
+
+#define E(f, n)	{ .addr = 0x1000, .len = 10, .flags = (f), .next = (n) }
+#define NX	VRING_DESC_F_NEXT
+#define WR	VRING_DESC_F_WRITE
+#define IN	VRING_DESC_F_INDIRECT
+
+static unsigned int dm_errors_for(const struct bad_table *b)
+{
+	unsigned int errors;
+	struct ring r;
+
+	ring_setup(&r, 4, false);
+	r.dm.quiet = true;
+	if (b->no_feature)
+		r.dm.indirect = false;
+	memcpy(r.tables, b->e, sizeof(b->e));
+	r.vr.desc[0].addr = cpu_to_le64((uintptr_t)r.tables + b->addr_off);
+	r.vr.desc[0].len = cpu_to_le32(b->len);
+	r.vr.desc[0].flags = cpu_to_le16(b->flags);
+	r.vr.desc[0].next = cpu_to_le16(1);
+	r.vr.avail->ring[0] = 0;
+	r.vr.avail->idx = cpu_to_le16(1);
+	dm_pop(&r.dm);
+	errors = r.dm.errors;
+	ring_free(&r);
+	return errors;
+}
+
+static void test_devmodel_indirect(void)
+{
+	static const struct bad_table bad[] = {
+		{ "not negotiated", IN, 32, 0, { E(NX, 1), E(0, 0) }, true },
+		{ "INDIRECT with NEXT", IN | NX, 32, 0, { E(NX, 1), E(0, 0) }, false },
+		{ "len 24", IN, 24, 0, { E(NX, 1), E(0, 0) }, false },
+		{ "len 0", IN, 0, 0, { E(0, 0) }, false },
+		{ "longer than the ring", IN, 5 * 16, 0, { E(0, 0) }, false },
+		{ "nested INDIRECT", IN, 32, 0, { E(NX, 1), E(IN, 0) }, false },
+		{ "next past the table", IN, 32, 0, { E(NX, 2), E(0, 0) }, false },
+		{ "a loop", IN, 32, 0, { E(NX, 1), E(NX, 0) }, false },
+		{ "readable after writable", IN, 32, 0, { E(NX | WR, 1), E(0, 0) }, false },
+		{ "below memory", IN, 32, -16, { E(NX, 1), E(0, 0) }, false },
+		{ "past the end of memory", IN, 32, 4 * IND_MAX * 16 - 16,
+		  { E(0, 0) }, false },
+	};
+	static const struct bad_table good[] = {
+		{ "two entries", IN, 32, 0, { E(NX, 1), E(WR, 0) }, false },
+		{ "last in memory", IN, 32, 4 * IND_MAX * 16 - 32, { E(0, 0) }, false },
+		{ "the ring's size", IN, 4 * 16, 0, { E(0, 0) }, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (!CHECK(dm_errors_for(&bad[i]) == 1))
+			tap_diag("devmodel took a table with %s", bad[i].what);
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		if (!CHECK(dm_errors_for(&good[i]) == 0))
+			tap_diag("devmodel refused a table: %s", good[i].what);
+	tap_result("devmodel refuses indirect tables that are malformed (len, nesting, next, loop, bounds, NEXT, not negotiated)");
+}
+
+#undef E
+#undef NX
+#undef WR
+#undef IN
+
 void test_vring(void)
 {
-	test_wrap(4, 70000, false);
-	test_wrap(4, 70000, true);
-	test_wrap(256, 70000, true);
+	test_wrap(4, 70000, false, false);
+	test_wrap(4, 70000, true, false);
+	test_wrap(256, 70000, true, false);
+	test_wrap(1, 70000, false, true);
+	test_wrap(4, 70000, true, true);
+	test_wrap(8, 70000, false, true);
+	test_wrap(256, 2000, true, true);
 	test_kick_event_idx();
 	test_kick_edges();
 	test_irq_flags();
 	test_irq_event_idx();
-	test_random(8, 1);
-	test_random(8, 2);
-	test_random(64, 3);
-	test_random(64, 4);
+	test_random(8, 1, false);
+	test_random(8, 2, false);
+	test_random(64, 3, false);
+	test_random(64, 4, false);
+	test_random(8, 5, true);
+	test_random(64, 6, true);
 	test_malicious();
 	test_init();
 	test_enospc();
+	test_indirect();
+	test_indirect_enospc();
+	test_devmodel_indirect();
 }

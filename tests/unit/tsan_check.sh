@@ -6,7 +6,11 @@
 #  - dma_wmb() deleted from ppv_vring_publish(): TSan reports the descriptor
 #    the driver wrote in ppv_vring_add() and the device read in cdev_pop();
 #  - dma_rmb() deleted from ppv_vring_get_used(): TSan reports the used entry
-#    the device wrote in cdev_fill() and the driver read in get_used.
+#    the device wrote in cdev_fill() and the driver read in get_used;
+#  - chains through indirect tables, mixed with direct ones or alone: no
+#    race; with dma_wmb() deleted from ppv_vring_publish(), TSan reports
+#    what ppv_vring_add_indirect() wrote (table, descriptor or avail entry)
+#    and cdev_pop() read.
 # On x86 no run can fail without them: dma_wmb()/dma_rmb() emit no
 # instruction there (ppv_vring_publish() compiles to the same instructions
 # without it; ppv_vring_get_used() reads the ring only through READ_ONCE,
@@ -37,11 +41,13 @@ frames() {
 		head -2
 }
 
-for cfg in "rx 0 16" "rx 1 256" "rx v 16" "tx 0 16" "tx 1 256" "tx v 16"; do
+for cfg in "rx 0 16" "rx 1 256" "rx v 16" "tx 0 16" "tx 1 256" "tx v 16" \
+	   "rx 0 16 mixed" "rx v 256 indirect" "tx 1 16 mixed" "tx 0 256 indirect"; do
 	set -- $cfg
-	opts=(-m "$1" -n "$3" -c 20000 -t 20 -e "${2/v/1}")
+	opts=(-m "$1" -n "$3" -c 20000 -t 20 -e "${2/v/1}" -d "${4:-direct}")
 	name="$1 $([ "$2" = 0 ] && echo flags || echo event idx)"
 	[ "$2" = v ] && opts+=(-v) name="$name, vhost-style device"
+	[ -n "${4:-}" ] && name="$name, $4 chains"
 	log=$(mktemp)
 	"$bin" "${opts[@]}" >"$log" 2>&1
 	rc=$?
@@ -54,11 +60,12 @@ for cfg in "rx 0 16" "rx 1 256" "rx v 16" "tx 0 16" "tx 1 256" "tx v 16"; do
 done
 
 for m in "publish__dma_wmb ppv_vring_add cdev_pop" \
-	 "get_used__dma_rmb ppv_vring_get_used cdev_fill"; do
+	 "get_used__dma_rmb ppv_vring_get_used cdev_fill" \
+	 "publish__dma_wmb ppv_vring_add_indirect cdev_pop indirect"; do
 	set -- $m
 	log=$(mktemp)
 	t0=$(date +%s.%N)
-	"$bin" -i "$1" -m rx -e 0 -n 16 -t 5 >"$log" 2>&1
+	"$bin" -i "$1" -m rx -e 0 -n 16 -t 5 -d "${4:-direct}" >"$log" 2>&1
 	rc=$?
 	t=$(echo "$(date +%s.%N) - $t0" | bc)
 	ok=0
@@ -66,7 +73,7 @@ for m in "publish__dma_wmb ppv_vring_add cdev_pop" \
 		frames "$log" | grep -q "$2" && frames "$log" | grep -q "$3" && ok=1
 	frames "$log"
 	[ $ok = 1 ] || tail -20 "$log" | sed 's/^/# /'
-	result $ok "tsan: $(grep -o '^[a-z_]*' <<<"${1#*__}")() deleted from ppv_vring_${1%__*}(): data race $2/$3 reported, $(printf '%.2f' "$t") s (rc $rc)"
+	result $ok "tsan: $(grep -o '^[a-z_]*' <<<"${1#*__}")() deleted from ppv_vring_${1%__*}()${4:+, $4 chains}: data race $2/$3 reported, $(printf '%.2f' "$t") s (rc $rc)"
 	rm -f "$log"
 done
 echo "1..$n"

@@ -11,6 +11,7 @@
 
 #define ppv_vring_init			MUT_CAT(MUT, ppv_vring_init)
 #define ppv_vring_add			MUT_CAT(MUT, ppv_vring_add)
+#define ppv_vring_add_indirect		MUT_CAT(MUT, ppv_vring_add_indirect)
 #define ppv_vring_publish		MUT_CAT(MUT, ppv_vring_publish)
 #define ppv_vring_kick_prepare		MUT_CAT(MUT, ppv_vring_kick_prepare)
 #define ppv_vring_has_used		MUT_CAT(MUT, ppv_vring_has_used)

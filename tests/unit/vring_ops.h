@@ -16,6 +16,9 @@ struct vring_ops {
 		    struct ppv_vring_slot *slot, bool event_idx);
 	int (*add)(struct ppv_vring *vr, const struct ppv_vring_buf *bufs,
 		   unsigned int out, unsigned int in, void *token);
+	int (*add_indirect)(struct ppv_vring *vr, struct ppv_vring_desc *table,
+			    u64 table_addr, const struct ppv_vring_buf *bufs,
+			    unsigned int out, unsigned int in, void *token);
 	void (*publish)(struct ppv_vring *vr);
 	bool (*kick_prepare)(struct ppv_vring *vr);
 	int (*get_used)(struct ppv_vring *vr, void **token, u32 *len);
@@ -28,6 +31,7 @@ struct vring_ops {
 	.name = n,					\
 	.init = ppv_vring_init,				\
 	.add = ppv_vring_add,				\
+	.add_indirect = ppv_vring_add_indirect,		\
 	.publish = ppv_vring_publish,			\
 	.kick_prepare = ppv_vring_kick_prepare,		\
 	.get_used = ppv_vring_get_used,			\

@@ -1,25 +1,68 @@
 # Benchmark body for tools/bench.sh (not part of make check): brings the
-# link up and prints "# BENCH <metric> <value>" lines.
-#   tcp_tx/tcp_rx: iperf3 TCP Mbit/s guest->host / host->guest (receiver side)
-#   udp64_tx/udp64_rx: 64-byte UDP packets/s that reached the receiver
-#   udp64_tx_sent/udp64_rx_sent: packets/s the sender got out
+# link up and prints "# BENCH <metric> <value>" lines. Each run of
+# PPV_BENCH_SECONDS (5) gives a rate and the guest's own cost: busy CPU
+# time (/proc/stat, everything but idle and iowait, all CPUs) over the
+# bytes or packets the interface moved (ip -s link). Under -icount with one
+# vCPU, guest time counts guest instructions, so the cost is exact to ~2 %
+# whatever the host does; a rate alone also counts the time the guest idled.
+#   tcp_tx/tcp_rx        iperf3 TCP Mbit/s guest->host / host->guest (receiver)
+#   tcp_tx_us_kb/...     guest CPU microseconds per kB on the interface
+#   udp64_tx/udp64_rx    64-byte UDP packets/s that reached the receiver
+#   udp64_tx_sent/...    packets/s the sender got out
+#   udp64_tx_ns_pkt/...  guest CPU nanoseconds per packet on the interface
+#   pp_recycle_pct       ppvnet, during tcp_rx: RX pages the page pool
+#                        served from recycled ones (1 - pp_fresh/pp_pages)
 T=${PPV_BENCH_SECONDS:-5}
 [ -n "$IF" ] || driver_load
 net_up
 ping -q -c 2 -W 2 "$HOST_IP" >/dev/null 2>&1
-v=$(iperf_mbps -t "$T"); echo "# BENCH tcp_tx $v"
-v=$(iperf_mbps -t "$T" -R); echo "# BENCH tcp_rx $v"
-for dir in tx rx; do
-	[ $dir = tx ] && a= || a=-R
+HZ_USER=100	# /proc/stat counts in USER_HZ
+
+busy() {	# busy ticks of all CPUs so far
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
+}
+pp() { [ "$DRIVER" = ppvnet ] && ethtool_stat "$1" || echo 0; }
+# cost NAME DIR FIELD COMMAND...: run COMMAND, print its cost
+#   FIELD bytes: microseconds per kB; packets: nanoseconds per packet
+cost() {
+	local name=$1 dir=$2 field=$3 b0 b1 n0 n1
+	shift 3
+	b0=$(busy); n0=$(ip_stat "$dir" "$field")
+	"$@"
+	b1=$(busy); n1=$(ip_stat "$dir" "$field")
+	awk -v t=$((b1 - b0)) -v n=$((n1 - n0)) -v f="$field" -v hz=$HZ_USER -v m="$name" 'BEGIN {
+		if (n <= 0) { print "# BENCH " m " 0"; exit }
+		if (f == "bytes") printf "# BENCH %s %.3f\n", m, t / hz * 1e6 / (n / 1024)
+		else printf "# BENCH %s %.1f\n", m, t / hz * 1e9 / n }'
+}
+tcp() {	# dir: run iperf3, print the rate line
+	local v
+	if [ "$1" = tx ]; then v=$(iperf_mbps -t "$T"); else v=$(iperf_mbps -t "$T" -R); fi
+	echo "# BENCH tcp_$1 $v"
+}
+udp() {	# dir
+	local a=
+	[ "$1" = rx ] && a=-R
 	iperf3 -c "$HOST_IP" -u -l 64 -b 0 -t "$T" $a >/tmp/iperf.out 2>&1
+}
+
+cost tcp_tx_us_kb tx bytes tcp tx
+f0=$(pp rx0_pp_fresh); g0=$(pp rx0_pp_pages)
+cost tcp_rx_us_kb rx bytes tcp rx
+f1=$(pp rx0_pp_fresh); g1=$(pp rx0_pp_pages)
+if [ "$DRIVER" = ppvnet ] && [ $((g1 - g0)) -gt 0 ]; then
+	awk -v f=$((f1 - f0)) -v g=$((g1 - g0)) 'BEGIN { printf "# BENCH pp_recycle_pct %.2f\n", 100 * (1 - f / g) }'
+	diag "page pool during tcp_rx: $((g1 - g0)) pages handed out, $((f1 - f0)) fresh from the page allocator"
+fi
+for dir in tx rx; do
+	cost udp64_${dir}_ns_pkt $dir packets udp $dir
 	# receiver line: "[ 5] 0.00-5.00 sec ... 0.01 ms 12/34567 (0.03%) receiver"
 	v=$(awk '/ receiver$/ { split($3, t, "-"); split($(NF-2), a, "/");
 		if (t[2] > 0) printf "%d", (a[2] - a[1]) / t[2] }' /tmp/iperf.out)
 	echo "# BENCH udp64_$dir ${v:-0}"
 	# no receiver count: show what iperf3 said
 	[ "${v:-0}" != 0 ] || grep -E 'sender|receiver|error|warning' /tmp/iperf.out | sed 's/^/#   /'
-	# the sender's own count over its own time: with -icount, guest time
-	# counts instructions, so for tx this is the per-packet cost
+	# the sender's own count over its own time
 	v=$(awk '/ sender$/ { split($3, t, "-"); split($(NF-2), a, "/");
 		if (t[2] > 0) printf "%d", a[2] / t[2] }' /tmp/iperf.out)
 	echo "# BENCH udp64_${dir}_sent ${v:-0}"

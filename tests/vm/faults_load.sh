@@ -1,6 +1,9 @@
 # Failures under load (debug kernel, ppvnet fault points): iperf3 both ways
-# for PPV_FI_SECONDS (30) with RX page allocation failing at 1 % and 10 %,
-# TX and RX DMA mapping and TX object allocation at 1 %. Data moves both
+# for PPV_FI_SECONDS (30) with RX buffer allocation failing at 1 % and 10 %
+# (PPV_FI_RXSITE: fail_rx_mrg for mergeable buffers, the default device;
+# fail_rx_big for big-packet chains; fail_rx_page for small buffers), TX
+# and RX DMA mapping, TX object, TX indirect table and RX skb allocation at
+# 1 %. Data moves both
 # ways in every sample (16 KB at least; dips under 256 KB are reported, not failed: the
 # slow debug guest's RX dips for a sample or two in some runs at 1 % and
 # 10 %, not in 2 control runs at 0 %; cause not found), the driver's failure
@@ -45,7 +48,8 @@ zero_intervals() {
 net_up
 # site:percent:counter, separated by ";" (PPV_FI_RUNS for experiments, from
 # the kernel command line, hence no spaces; 0 % is a control run)
-RUNS=${PPV_FI_RUNS:-"fail_rx_page:1:rx0_refill_fail;fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors;fail_rx_map:1:rx0_map_fail;fail_tx_obj:1:tx0_alloc_fail"}
+RX=${PPV_FI_RXSITE:-fail_rx_mrg}
+RUNS=${PPV_FI_RUNS:-"$RX:1:rx0_refill_fail;$RX:10:rx0_refill_fail;fail_tx_map:1:tx0_errors;fail_rx_map:1:rx0_map_fail;fail_tx_obj:1:tx0_alloc_fail;fail_tx_indir:1:tx0_errors;fail_rx_skb:1:rx0_skb_fail"}
 ifs=$IFS
 IFS=';'
 for run in $RUNS; do
@@ -90,10 +94,10 @@ IFS=$ifs
 
 # 100 % RX allocation failure for 5 s while the host sends to us
 w0=$(ethtool_stat rx0_refill_work)
-echo 100 >"$FI/fail_rx_page/probability"; echo -1 >"$FI/fail_rx_page/times"
+echo 100 >"$FI/$RX/probability"; echo -1 >"$FI/$RX/times"
 timeout 60 iperf3 -c "$HOST_IP" -p 5201 -t 10 -R >/dev/null 2>&1 & pa=$!
 sleep 5
-echo 0 >"$FI/fail_rx_page/probability"; echo 0 >"$FI/fail_rx_page/times"
+echo 0 >"$FI/$RX/probability"; echo 0 >"$FI/$RX/times"
 wait $pa
 sleep 1
 w1=$(ethtool_stat rx0_refill_work)

@@ -52,6 +52,29 @@ gaps=$(dmesg | grep ': resetting the device' | tail -n 5 |
 expect "resets at least 1 s apart (shortest gap $gaps s)" "$(echo "$gaps" | awk '{ print ($1 >= 0.95) }')" -eq 1
 load_check "five resets" 16384
 load_resumed "after five resets"
+# mergeable buffers: a num_buffers above what is posted (fault point
+# lie_rx_num_buffers: the first buffer of a packet claims two more than
+# the ring holds) is dropped and counted in rx0_bad_nbuf, without a reset:
+# the ring itself is intact
+if [ "$(ethtool_stat rx0_bufs)" -gt "$(ethtool_stat rx0_packets)" ]; then
+	site=lie_rx_num_buffers
+	load_mark
+	r0=$(ethtool_stat resets); n0=$(ethtool_stat rx0_bad_nbuf)
+	echo 0 >"$FI/$site/verbose"; echo 1 >"$FI/$site/interval"
+	echo 0 >"$FI/$site/space"; echo 20 >"$FI/$site/times"
+	echo 10 >"$FI/$site/probability"
+	i=0
+	while [ "$(cat "$FI/$site/times")" != 0 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	echo 0 >"$FI/$site/probability"; left=$(cat "$FI/$site/times"); echo 0 >"$FI/$site/times"
+	r1=$(ethtool_stat resets); n1=$(ethtool_stat rx0_bad_nbuf)
+	expect "num_buffers: 20 lies injected ($((20 - left)))" "$left" -eq 0
+	expect "num_buffers: rx0_bad_nbuf counted each ($n0 -> $n1)" $((n1 - n0)) -eq 20
+	expect "num_buffers: no reset needed ($r0 -> $r1)" $((r1 - r0)) -eq 0
+	load_check "num_buffers lies" 16384
+	load_resumed "after the num_buffers lies"
+else
+	skip "num_buffers lies" "no mergeable buffers on this device"
+fi
 load_stop
 ip link set "$IF" down
 sleep 1
