@@ -56,7 +56,9 @@ metrics = [("tcp_tx", "Mbit/s", "high"), ("tcp_rx", "Mbit/s", "high"),
            ("udp64_tx", "pkt/s", "high"), ("udp64_rx", "pkt/s", "high"),
            ("udp64_tx_sent", "pkt/s", "high"), ("udp64_rx_sent", "pkt/s", "high"),
            ("udp64_tx_ns_pkt", "ns/pkt", "low"), ("udp64_rx_ns_pkt", "ns/pkt", "low"),
-           ("pp_recycle_pct", "%", "high")]
+           ("pp_recycle_pct", "%", "high"),
+           ("tcp_tx_irq_kpkt", "irq/kpkt", "low"), ("tcp_rx_irq_kpkt", "irq/kpkt", "low"),
+           ("udp64_tx_irq_kpkt", "irq/kpkt", "low"), ("udp64_rx_irq_kpkt", "irq/kpkt", "low")]
 def fmt(v):
     return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
 with open(f"{out}/summary.csv", "w", newline="") as f:

@@ -15,6 +15,8 @@
 T=${PPV_BENCH_SECONDS:-5}
 [ -n "$IF" ] || driver_load
 net_up
+# experiments: PPV_BQL_MIN raises BQL's minimum limit (bytes)
+[ -z "$PPV_BQL_MIN" ] || echo "$PPV_BQL_MIN" >/sys/class/net/"$IF"/queues/tx-0/byte_queue_limits/limit_min
 ping -q -c 2 -W 2 "$HOST_IP" >/dev/null 2>&1
 HZ_USER=100	# /proc/stat counts in USER_HZ
 
@@ -24,12 +26,16 @@ busy() {	# busy ticks of all CPUs so far
 pp() { [ "$DRIVER" = ppvnet ] && ethtool_stat "$1" || echo 0; }
 # cost NAME DIR FIELD COMMAND...: run COMMAND, print its cost
 #   FIELD bytes: microseconds per kB; packets: nanoseconds per packet
+intr() { awk '$1 == "intr" { print $2 }' /proc/stat; }
 cost() {
-	local name=$1 dir=$2 field=$3 b0 b1 n0 n1
+	local name=$1 dir=$2 field=$3 b0 b1 n0 n1 i0 i1 p0 p1
 	shift 3
-	b0=$(busy); n0=$(ip_stat "$dir" "$field")
+	b0=$(busy); n0=$(ip_stat "$dir" "$field"); i0=$(intr); p0=$(ip_stat "$dir" packets)
 	"$@"
-	b1=$(busy); n1=$(ip_stat "$dir" "$field")
+	b1=$(busy); n1=$(ip_stat "$dir" "$field"); i1=$(intr); p1=$(ip_stat "$dir" packets)
+	# interrupts per 1000 packets on the interface (all of the guest's)
+	awk -v i=$((i1 - i0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_irq_kpkt" 'BEGIN {
+		if (p > 0) printf "# BENCH %s %.2f\n", m, 1000 * i / p }'
 	awk -v t=$((b1 - b0)) -v n=$((n1 - n0)) -v f="$field" -v hz=$HZ_USER -v m="$name" 'BEGIN {
 		if (n <= 0) { print "# BENCH " m " 0"; exit }
 		if (f == "bytes") printf "# BENCH %s %.3f\n", m, t / hz * 1e6 / (n / 1024)

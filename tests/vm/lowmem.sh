@@ -15,7 +15,7 @@ hog_state() { kill -0 "$hog" 2>/dev/null && echo alive || echo "killed by the OO
 rm -f /tmp/hog.in
 mkfifo /tmp/hog.in
 exec 7<>/tmp/hog.in
-hog_start() {
+hog_start() {	# MARGIN_KB [OOM_SCORE_ADJ]
 	local floor=$(($(cat /proc/sys/vm/min_free_kbytes) + $1))
 	rm -f /tmp/hog.mb
 	awk -v floor="$floor" 'function mfree(  l, v) {
@@ -26,8 +26,8 @@ hog_start() {
 			print n / 4 > "/tmp/hog.mb"; close("/tmp/hog.mb")
 			getline x < "/tmp/hog.in" }' &
 	hog=$!
-	# the hog, not the test, is what the OOM killer takes
-	echo 1000 >/proc/$hog/oom_score_adj
+	# the hog, not the test, is what the OOM killer takes (unless told)
+	echo "${2:-1000}" >/proc/$hog/oom_score_adj
 	local i=0
 	while [ ! -s /tmp/hog.mb ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 	diag "hog holds $(cat /tmp/hog.mb 2>/dev/null) MB, MemFree $(free_kb) kB (floor $floor kB)"
@@ -49,37 +49,67 @@ expect "iperf3 both ways ran under memory pressure ($v / $v2 Mbit/s)" "$(echo "$
 # 2. UDP from the host into a socket whose reader is stopped: the pages it
 # holds cannot be recycled, each refill takes a fresh page from what the
 # hog left, and GFP_ATOMIC allocations fail for real once free memory
-# reaches the atomic reserve. The socket may hold 16 MB (8 MB rcvbuf,
-# doubled): far more than the hog leaves, far less than the guest has once
-# the OOM killer took the hog (with 64 MB the socket ate that too, and the
-# guest panicked with nothing left to kill). udp_mem (pages) would otherwise
-# cap all UDP sockets at a few MB. This hog leaves 8 MB: with 1 MB, the
-# shell's own forks while it grows can wake the OOM killer before the socket
-# fills.
-sysctl -qw net.core.rmem_max=8388608 net.core.rmem_default=8388608
+# reaches the atomic reserve. udp_mem (pages) would otherwise cap all UDP
+# sockets at a few MB. The hog leaves 8 MB: with 1 MB, the shell's own
+# forks while it grows can wake the OOM killer before the socket fills.
+# The OOM killer must not end this before an allocation fails. Any process
+# allocation under the min watermark wakes it, and the window between the
+# min watermark and the atomic reserve (about 600 KB here) lasts
+# milliseconds while the socket fills; with the hog as its victim it took
+# all the pressure away in about half the runs. So four 2 MB decoys
+# (oom_score_adj 1000) are its first victims: each kill gives back 2 MB,
+# which the socket (32 MB: 16 MB rcvbuf, doubled, against an 8 MB margin
+# and 8 MB of decoys) eats again; the reader comes next (0), the hog last
+# (-999, not -1000: with nothing left to kill the kernel panics, "System
+# is deadlocked on memory", which it did once the socket's pages outlived
+# its killed reader). Up to 3 attempts, all reported.
+sysctl -qw net.core.rmem_max=16777216 net.core.rmem_default=16777216
 sysctl -qw net.ipv4.udp_mem="65536 131072 262144"
-# The race with the OOM killer (any fork at the watermark can wake it, and
-# it takes the hog) sometimes wins before an allocation fails: up to 3
-# attempts, each with a fresh hog, and all of them reported.
+decoys=
+decoy_start() {
+	local i
+	for i in 1 2 3 4; do
+		awk 'BEGIN { for (i = 0; i < 8; i++) s[i] = sprintf("%262144s", "")
+			getline x < "/tmp/hog.in" }' &
+		echo 1000 >/proc/$!/oom_score_adj
+		decoys="$decoys $!"
+	done
+}
+decoy_stop() {
+	# shellcheck disable=SC2086
+	kill $decoys 2>/dev/null
+	for d in $decoys; do wait "$d" 2>/dev/null; done
+	decoys=
+}
+decoys_left() {
+	local n=0 d
+	for d in $decoys; do kill -0 "$d" 2>/dev/null && n=$((n + 1)); done
+	echo $n
+}
 f2=$(ethtool_stat rx0_refill_fail); k2=$(ethtool_stat rx0_skb_fail)
 f3=$f2 k3=$k2 try=0
 while [ $((f3 - f2 + k3 - k2)) = 0 ] && [ $try -lt 3 ]; do
 	try=$((try + 1))
-	hog_start 8192
-	iperf3 -c "$HOST_IP" -p 5202 -u -R -b 0 -l 1400 -t 6 >/tmp/iperf.hold 2>&1 &
+	decoy_start
+	sleep 0.5
+	hog_start 8192 -999
+	iperf3 -c "$HOST_IP" -p 5202 -u -R -b 0 -l 1400 -t 8 >/tmp/iperf.hold 2>&1 &
 	holder=$!
 	sleep 1
 	# forked before the socket fills, then waited for with a builtin: a
 	# fork at the watermark could wake the OOM killer early
-	sleep 3 &
+	sleep 4 &
 	sleeper=$!
 	kill -STOP $holder
 	wait $sleeper
-	f3=$(ethtool_stat rx0_refill_fail); k3=$(ethtool_stat rx0_skb_fail)
-	diag "attempt $try, socket holding RX pages: MemFree $(free_kb) kB, rx0_refill_fail $f2 -> $f3, rx0_skb_fail $k2 -> $k3, hog $(hog_state)"
+	# state first: reading the counters needs a fork, which may fail now
+	st="MemFree $(free_kb) kB, hog $(hog_state), decoys left $(decoys_left) of 4"
 	kill -CONT $holder 2>/dev/null
 	kill $holder 2>/dev/null; wait $holder 2>/dev/null
 	hog_stop
+	decoy_stop
+	f3=$(ethtool_stat rx0_refill_fail); k3=$(ethtool_stat rx0_skb_fail)
+	diag "attempt $try, socket holding RX pages: $st; rx0_refill_fail $f2 -> $f3, rx0_skb_fail $k2 -> $k3"
 done
 sysctl -qw net.core.rmem_max=212992 net.core.rmem_default=212992
 # Which allocation fails first varies: usually the skb heads (slab pages
@@ -87,6 +117,7 @@ sysctl -qw net.core.rmem_max=212992 net.core.rmem_default=212992
 # GFP_ATOMIC failure in ppvnet's RX path, counted and survived.
 n=$((f3 - f2 + k3 - k2))
 expect "GFP_ATOMIC allocations in RX failed for real: $((f3 - f2)) pages, $((k3 - k2)) skbs (attempt $try of 3)" "$n" -gt 0
+expect "... at the first attempt" "$try" -eq 1
 
 check "ping after the hog is gone" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
 v3=$(iperf_mbps -t 2 -R)
