@@ -4,7 +4,9 @@
 # driver goes first, then per metric the median and min-max of each driver
 # and the ratio of the medians, ppvnet / virtio_net.
 #   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
-#   [DEVICE_OPTS=mrg_rxbuf=off,...] tools/bench.sh
+#   [DEVICE_OPTS=mrg_rxbuf=off,...] [DRIVERS="ppvnet"] tools/bench.sh
+# DRIVERS=ppvnet with DEVICE_OPTS measures what one offload buys (its rows
+# against a run with the feature on); the ratio needs both drivers.
 # ICOUNT=1 boots with -icount shift=2, one vCPU and QEMU's default CPU
 # model: guest time then counts guest instructions, so the cost rows (guest
 # CPU time per kB and per packet) measure the driver's and the stack's
@@ -28,6 +30,7 @@ echo "# bench: KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} ROUNDS=$rounds BENC
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
 for r in $(seq 1 "$rounds"); do
 	if [ $((r % 2)) = 1 ]; then order="virtio_net ppvnet"; else order="ppvnet virtio_net"; fi
+	[ -z "${DRIVERS:-}" ] || order=$DRIVERS
 	for d in $order; do
 		t0=$(date +%s)
 		DRIVER=$d "$top/qemu-setup/boot.sh" --mode test --tests "load bench" \

@@ -27,7 +27,7 @@ np0=$(ethtool_stat tx0_netpoll); st0=$(ethtool_stat tx0_stops)
 BQL=/sys/class/net/$IF/queues/tx-0/byte_queue_limits
 bql=$(cat $BQL/limit_min)
 echo 100000000 >$BQL/limit_min
-iperf3 -c "$HOST_IP" -p 5201 -u -l 64 -b 0 -t 3600 >/tmp/iperf-a.out 2>&1 &
+iperf3 -c "$HOST_IP" -p 5201 -u -l 64 -b 0 -P 2 -t 3600 >/tmp/iperf-a.out 2>&1 &
 LOAD_A=$!
 iperf3 -c "$HOST_IP" -p 5202 -t 3600 -R >/tmp/iperf-b.out 2>&1 &
 LOAD_B=$!
