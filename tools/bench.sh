@@ -103,7 +103,8 @@ with open(f"{out}/chart.dat", "w") as f:
                 f"{n(statistics.median(b)):.4f} {n(min(b)):.4f} {n(max(b)):.4f}\n")
 PY
 
-if command -v gnuplot >/dev/null; then
+# the chart needs both drivers (a DRIVERS=ppvnet run has only the table)
+if command -v gnuplot >/dev/null && [ "$(wc -l <"$out/chart.dat")" -gt 1 ]; then
 	gnuplot <<GP || echo "# gnuplot failed; the numbers are in $out/summary.csv" >&2
 set terminal svg size 1000,450
 set output "$out/bench.svg"
