@@ -187,17 +187,18 @@ if [ "${PPV_DEBUG:-1}" != 0 ]; then
 		# unmap of every failed path); then failures at the sites of
 		# big-packet chains (no mergeable buffers: the walk covers their
 		# open path) and of small buffers (no guest offloads), with
-		# physical addresses
+		# physical addresses; in each layout also MTU changes and rmmod
+		# during iperf3 both ways
 		FI15=ppv.env.PPV_FI_SECONDS=15
 		phase debug-vm-ppvnet-faults vm ppvnet debug --device-opts iommu_platform=on \
 			--append ppv.env.PPV_FI_SECONDS=20 \
 			--tests "load link faults faults_load lie unload"
 		phase debug-vm-ppvnet-faults-big vm ppvnet debug --device-opts mrg_rxbuf=off \
-			--append "$FI15 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
-			--tests "load link faults faults_load xfer unload"
+			--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
+			--tests "load link faults faults_load xfer mtuload rmmod_busy unload"
 		phase debug-vm-ppvnet-faults-small vm ppvnet debug --device-opts "$ALLOFF" \
-			--append "$FI15 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
-			--tests "load link faults_load xfer unload"
+			--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
+			--tests "load link faults_load xfer mtuload rmmod_busy unload"
 	fi
 fi
 
