@@ -154,6 +154,7 @@ struct ppv_priv;
  */
 struct ppv_tx_obj {
 	struct sk_buff *skb;
+	struct ppv_tx_obj *next;	/* on ppv_qp.tx_free */
 	unsigned int bytes;		/* skb->len as the stack gave it */
 	u8 nr_maps;			/* DMA API mappings to undo */
 	bool indir_mapped;		/* @indir is mapped at @indir_addr */
@@ -188,6 +189,8 @@ struct ppv_qp {
 
 	struct ppv_queue txq;
 	unsigned int tx_stop_at;	/* stop when fewer descriptors are free */
+	struct ppv_tx_obj *tx_free;	/* freed TX objects kept for reuse */
+	unsigned int tx_nfree;		/* how many: at most a ring's worth */
 
 	struct ppv_rx_stats rx_stats;
 	struct ppv_tx_stats tx_stats;

@@ -16,7 +16,13 @@ krel=$(basename "$(readlink "$kdir/modules")")
 
 # virtio_net and everything it needs, where they are modules of this kernel
 ref_modules="failover net_failover virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_net"
-bins="/bin/busybox $(command -v iperf3 ethtool sockperf)"
+# PPV_GUEST_EXTRA: more host binaries for the guest, with their libraries
+# (tools/profile.sh adds perf)
+extra=
+for b in ${PPV_GUEST_EXTRA:-}; do
+	extra="$extra $(command -v "$b")" || ppv_die "PPV_GUEST_EXTRA: no $b on this host"
+done
+bins="/bin/busybox $(command -v iperf3 ethtool sockperf)$extra"
 
 key=$( {
 	echo "$krel $ref_modules $bins"
@@ -41,7 +47,7 @@ for b in $(/bin/busybox --list); do
 	[ "$b" = busybox ] || ln -sf busybox "$root/bin/$b"
 done
 
-for b in $(command -v iperf3 ethtool sockperf); do
+for b in $(command -v iperf3 ethtool sockperf) $extra; do
 	cp "$b" "$root/usr/bin/"
 	ldd "$b" | grep -o '/[^ ]*' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
