@@ -189,6 +189,12 @@ struct ppv_qp {
 
 	struct ppv_queue txq;
 	unsigned int tx_stop_at;	/* stop when fewer descriptors are free */
+	/*
+	 * ppv_start_xmit()'s list of a packet's pieces, here rather than on
+	 * its stack: with CONFIG_INIT_STACK_ALL_ZERO (Debian's kernels) a
+	 * local array is zeroed on every call, 300 bytes a packet.
+	 */
+	struct ppv_vring_buf tx_bufs[PPV_TX_MAX_DESC];
 	struct ppv_tx_obj *tx_free;	/* freed TX objects kept for reuse */
 	unsigned int tx_nfree;		/* how many: at most a ring's worth */
 

@@ -325,7 +325,7 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qidx = skb_get_queue_mapping(skb);
 	struct ppv_qp *qp = &priv->qp[qidx];
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
-	struct ppv_vring_buf bufs[PPV_TX_MAX_DESC];
+	struct ppv_vring_buf *bufs = qp->tx_bufs;	/* under the xmit lock */
 	struct ppv_tx_obj *obj;
 	bool kick, csum, gso;
 	int n, err;

@@ -19,14 +19,23 @@ tcp_tx) set -- ;;
 tcp_rx) set -- -R ;;
 *) notok "profile $W" "unknown workload"; return 0 2>/dev/null || exit 0 ;;
 esac
-p0=$(ip_stat "${W##*_}" packets)
-perf record -q -a -F 997 -e cpu-clock -o /tmp/perf.data -- \
+p0=$(ip_stat "${W##*_}" packets); b0=$(ip_stat "${W##*_}" bytes)
+perf record -q -a -F "${PPV_PROF_FREQ:-997}" -e cpu-clock -o /tmp/perf.data -- \
 	iperf3 -c "$HOST_IP" -t "$T" "$@" >/tmp/iperf.out 2>&1
 rc=$?
-p1=$(ip_stat "${W##*_}" packets)
-echo "# PROF packets $((p1 - p0))"
+p1=$(ip_stat "${W##*_}" packets); b1=$(ip_stat "${W##*_}" bytes)
+echo "# PROF packets $((p1 - p0)) bytes $((b1 - b0))"
 perf report -q -n -i /tmp/perf.data --stdio --sort dso 2>/dev/null |
 	awk 'NF { print "# PROF dso " $0 }' | head -n 8
+perf report -q -n -i /tmp/perf.data --stdio --sort comm 2>/dev/null |
+	awk 'NF { print "# PROF comm " $0 }' | head -n 8
 perf report -q -n -i /tmp/perf.data --stdio --sort sym 2>/dev/null |
 	awk 'NF { print "# PROF sym " $0 }' | head -n "${PPV_PROF_TOP:-60}"
 expect "profile $W ran (perf rc $rc)" "$rc" -eq 0
+# PPV_PROF_ANNOTATE: comma-separated symbols whose samples are counted per
+# offset (map them with objdump -d on the host)
+for s in $(echo "${PPV_PROF_ANNOTATE:-}" | tr , " "); do
+	perf script -i /tmp/perf.data -F ip,sym,symoff 2>/dev/null |
+		awk -v s="$s" '$2 ~ "^" s "\\+0x" { n[$2]++ } END { for (k in n) print n[k], k }' |
+		sort -rn | head -n 60 | awk '{ print "# PROF ann " $0 }'
+done
