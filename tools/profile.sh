@@ -6,10 +6,11 @@
 # samples per packet compare across drivers.
 #   [PROF=udp64_tx|udp64_rx|tcp_tx|tcp_rx] [BENCH_SECONDS=5] [TOP=60] [FREQ=997]
 #   [ANNOTATE=sym1,sym2] [KERNEL=default|6.12|7.3] [DRIVERS="virtio_net ppvnet"] tools/profile.sh
-# Needs perf on the host (Debian's linux-perf); output in build/profile/.
+# Installs Debian's linux-perf on the host when missing; output in build/profile/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-command -v perf >/dev/null || { echo "tools/profile.sh: needs perf (apt-get install linux-perf)" >&2; exit 1; }
+# perf for the guest comes from the host's Debian package
+"$top/qemu-setup/deps.sh" linux-perf
 w=${PROF:-udp64_tx}
 secs=${BENCH_SECONDS:-5}
 out=$top/build/profile/$(date +%Y%m%d-%H%M%S)-$w
