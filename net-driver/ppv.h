@@ -12,6 +12,7 @@
 
 #include <linux/average.h>
 #include <linux/dma-mapping.h>
+#include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
@@ -124,12 +125,19 @@ struct ppv_tx_stats {
 	u64_stats_t tso;		/* GSO packets left to the device */
 	u64_stats_t indirect;		/* packets sent through an indirect table */
 	u64_stats_t bad_gso;		/* GSO the device did not negotiate: dropped */
+	u64_stats_t rekicks;		/* notified although the device did not ask */
 };
 
+/* Written from hard interrupt context: the MSI-X handler, the TX timer. */
 struct ppv_irq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t irqs;
+	u64_stats_t tx_timer;		/* TX completion timer expired */
 };
+
+/* ethtool -C tx-usecs: default and largest TX completion delay */
+#define PPV_TX_USECS_DEFAULT	200
+#define PPV_TX_USECS_MAX	10000
 
 /* One virtqueue's ring while the interface is up. */
 struct ppv_queue {
@@ -197,6 +205,9 @@ struct ppv_qp {
 	struct ppv_vring_buf tx_bufs[PPV_TX_MAX_DESC];
 	struct ppv_tx_obj *tx_free;	/* freed TX objects kept for reuse */
 	unsigned int tx_nfree;		/* how many: at most a ring's worth */
+	struct hrtimer tx_timer;	/* reaps what no interrupt was asked for */
+	bool tx_slow;			/* the device is slow: TX interrupt, no timer */
+	bool tx_timer_fired;		/* the coming poll is the TX timer's */
 
 	struct ppv_rx_stats rx_stats;
 	struct ppv_tx_stats tx_stats;
@@ -220,6 +231,7 @@ struct ppv_priv {
 	u64 features;			/* negotiated */
 	bool dma_api;			/* ACCESS_PLATFORM: addresses from the DMA API */
 	u16 dev_mtu;			/* VIRTIO_NET_F_MTU: the device's MTU, or 0 */
+	u32 tx_usecs;			/* ethtool -C tx-usecs: see ppv_tx_arm() */
 	bool msix;
 	int config_irq;			/* requested config/INTx IRQ, or 0 */
 	struct work_struct config_work;
@@ -319,7 +331,12 @@ bool ppv_rx_small_fits(unsigned int mtu);
 int ppv_tx_cache_create(void);
 void ppv_tx_cache_destroy(void);
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq, int budget);
+unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
+			     int budget);
+/* ppv_tx_arm()'s @reaped after a kick */
+#define PPV_TX_KICKED	(-1)
+bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
+		bool timer);
 void ppv_tx_close(struct ppv_qp *qp);
 
 /* ppv_ethtool.c */

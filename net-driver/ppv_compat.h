@@ -9,6 +9,7 @@
 #ifndef _PPV_COMPAT_H
 #define _PPV_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/pci.h>
 #include <linux/version.h>
 
@@ -79,5 +80,21 @@ static inline void ppv_pp_set_napi(struct page_pool_params *pp,
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0) && !defined(PCI_IRQ_INTX)
 #define PCI_IRQ_INTX	PCI_IRQ_LEGACY
 #endif
+
+/*
+ * 6.13: hrtimer_setup() sets the callback along with the clock and mode
+ * (908a1d775422 "hrtimers: Introduce hrtimer_setup() to replace
+ * hrtimer_init()"); hrtimer_init() was later removed.
+ */
+static inline void ppv_hrtimer_setup(struct hrtimer *t,
+				     enum hrtimer_restart (*fn)(struct hrtimer *))
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(t, fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+#else
+	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->function = fn;
+#endif
+}
 
 #endif /* _PPV_COMPAT_H */

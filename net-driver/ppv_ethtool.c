@@ -35,13 +35,22 @@ static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
 	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
 	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx), PPV_TX_STAT(netpoll),
 	PPV_TX_STAT(csum), PPV_TX_STAT(tso), PPV_TX_STAT(indirect),
-	PPV_TX_STAT(bad_gso),
+	PPV_TX_STAT(bad_gso), PPV_TX_STAT(rekicks),
 };
 
 #define PPV_RX_NSTATS	ARRAY_SIZE(ppv_rx_stat_desc)
 #define PPV_TX_NSTATS	ARRAY_SIZE(ppv_tx_stat_desc)
-/* per queue pair: rx, rx pp_fresh, tx and the interrupt count */
-#define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + 1)
+#define PPV_IRQ_STAT(f)	{ #f, offsetof(struct ppv_irq_stats, f) }
+
+/* named qp<N>_<counter>: the queue pair's interrupt and timer counts */
+static const struct ppv_stat_desc ppv_irq_stat_desc[] = {
+	{ "interrupts", offsetof(struct ppv_irq_stats, irqs) },
+	PPV_IRQ_STAT(tx_timer),
+};
+
+#define PPV_IRQ_NSTATS	ARRAY_SIZE(ppv_irq_stat_desc)
+/* per queue pair: rx, rx pp_fresh, tx, interrupts and timers */
+#define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + PPV_IRQ_NSTATS)
 
 /* device-wide counters, before the per-queue ones */
 static const char * const ppv_dev_stat_names[] = {
@@ -64,18 +73,6 @@ static void ppv_read_stats(const struct u64_stats_sync *syncp, const void *base,
 			out[i] = u64_stats_read((const u64_stats_t *)
 						(base + desc[i].off));
 	} while (u64_stats_fetch_retry(syncp, start));
-}
-
-static u64 ppv_read_irqs(const struct ppv_qp *qp)
-{
-	unsigned int start;
-	u64 v;
-
-	do {
-		start = u64_stats_fetch_begin(&qp->irq_stats.syncp);
-		v = u64_stats_read(&qp->irq_stats.irqs);
-	} while (u64_stats_fetch_retry(&qp->irq_stats.syncp, start));
-	return v;
 }
 
 void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
@@ -145,7 +142,8 @@ static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		ethtool_sprintf(&data, "rx%u_pp_fresh", q);
 		for (i = 0; i < PPV_TX_NSTATS; i++)
 			ethtool_sprintf(&data, "tx%u_%s", q, ppv_tx_stat_desc[i].name);
-		ethtool_sprintf(&data, "qp%u_interrupts", q);
+		for (i = 0; i < PPV_IRQ_NSTATS; i++)
+			ethtool_sprintf(&data, "qp%u_%s", q, ppv_irq_stat_desc[i].name);
 	}
 }
 
@@ -175,7 +173,9 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 		ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats,
 			       ppv_tx_stat_desc, PPV_TX_NSTATS, data);
 		data += PPV_TX_NSTATS;
-		*data++ = ppv_read_irqs(qp);
+		ppv_read_stats(&qp->irq_stats.syncp, &qp->irq_stats,
+			       ppv_irq_stat_desc, PPV_IRQ_NSTATS, data);
+		data += PPV_IRQ_NSTATS;
 	}
 }
 
@@ -193,8 +193,43 @@ static void ppv_get_ringparam(struct net_device *dev,
 	ring->tx_pending = ring->tx_max_pending;
 }
 
+/*
+ * tx-usecs: how long packets left in flight by a sender that paused wait
+ * to be reaped (ppv_tx_arm()); 0 asks the device for an interrupt instead.
+ * Takes effect at the next kick or poll.
+ */
+static int ppv_get_coalesce(struct net_device *dev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	ec->tx_coalesce_usecs = READ_ONCE(priv->tx_usecs);
+	return 0;
+}
+
+static int ppv_set_coalesce(struct net_device *dev,
+			    struct ethtool_coalesce *ec,
+			    struct kernel_ethtool_coalesce *kec,
+			    struct netlink_ext_ack *extack)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	if (ec->tx_coalesce_usecs > PPV_TX_USECS_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "tx-usecs over "
+				   __stringify(PPV_TX_USECS_MAX));
+		return -EINVAL;
+	}
+	WRITE_ONCE(priv->tx_usecs, ec->tx_coalesce_usecs);
+	return 0;
+}
+
 const struct ethtool_ops ppv_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_TX_USECS,
 	.get_drvinfo		= ppv_get_drvinfo,
+	.get_coalesce		= ppv_get_coalesce,
+	.set_coalesce		= ppv_set_coalesce,
 	.get_link		= ethtool_op_get_link,
 	.get_ringparam		= ppv_get_ringparam,
 	.get_sset_count		= ppv_get_sset_count,

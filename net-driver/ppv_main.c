@@ -28,20 +28,17 @@
 /* Device resets from ppv_reset_work(): at most one a second. */
 #define PPV_RESET_INTERVAL	HZ
 
-static void ppv_qp_irq_disable_cb(struct ppv_qp *qp)
-{
-	ppv_vring_disable_cb(&qp->rxq.vr);
-	ppv_vring_disable_cb(&qp->txq.vr);
-}
-
 /*
- * From the IRQ handlers, ppv_poll() and ppv_open(): IRQs are not always off
- * here, so not __napi_schedule_irqoff() (lockdep caught that in open).
+ * From the IRQ handlers, the TX timer, ppv_poll() and ppv_open(): IRQs are
+ * not always off here, so not __napi_schedule_irqoff() (lockdep caught that
+ * in open). Only RX's interrupt is turned off until the poll ends: TX's is
+ * turned on and off under the xmit lock alone (ppv_tx_arm()), as
+ * ppv_start_xmit() does it too.
  */
 void ppv_qp_schedule(struct ppv_qp *qp)
 {
 	if (napi_schedule_prep(&qp->napi)) {
-		ppv_qp_irq_disable_cb(qp);
+		ppv_vring_disable_cb(&qp->rxq.vr);
 		__napi_schedule(&qp->napi);
 	}
 }
@@ -53,6 +50,17 @@ static irqreturn_t ppv_qp_interrupt(int irq, void *data)
 	ppv_stat_inc(&qp->irq_stats, irqs);
 	ppv_qp_schedule(qp);
 	return IRQ_HANDLED;
+}
+
+/* ppv_tx_arm()'s timer: poll for the completions no interrupt reports. */
+static enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
+{
+	struct ppv_qp *qp = container_of(t, struct ppv_qp, tx_timer);
+
+	ppv_stat_inc(&qp->irq_stats, tx_timer);
+	WRITE_ONCE(qp->tx_timer_fired, true);
+	ppv_qp_schedule(qp);
+	return HRTIMER_NORESTART;
 }
 
 static irqreturn_t ppv_config_interrupt(int irq, void *data)
@@ -95,7 +103,8 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 {
 	struct ppv_qp *qp = container_of(napi, struct ppv_qp, napi);
 	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
-	bool more;
+	unsigned int reaped;
+	bool more, timer;
 	int done;
 
 	if (unlikely(!budget)) {
@@ -114,19 +123,22 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 	ppv_stat_inc(&qp->rx_stats, polls);
 	/* softirq: ppv_start_xmit() runs with BHs off, so never under us here */
 	__netif_tx_lock(txq, smp_processor_id());
-	ppv_tx_complete(qp, txq, budget);
+	reaped = ppv_tx_complete(qp, txq, budget);
 	__netif_tx_unlock(txq);
 
 	done = ppv_rx_poll(qp, budget);
 	if (done < budget && napi_complete_done(napi, done)) {
 		/*
 		 * both rings, always: either may have work waiting. TX asks for
-		 * an interrupt only when most packets in flight are done;
-		 * ppv_start_xmit() reaps the rest as it goes.
+		 * an interrupt only while its queue is stopped; else
+		 * ppv_start_xmit() and the TX timer reap (ppv_tx_arm()).
 		 */
 		more = ppv_vring_enable_cb(&qp->rxq.vr);
 		__netif_tx_lock(txq, smp_processor_id());
-		more |= ppv_vring_enable_cb_delayed(&qp->txq.vr);
+		timer = READ_ONCE(qp->tx_timer_fired);
+		if (timer)
+			WRITE_ONCE(qp->tx_timer_fired, false);
+		more |= ppv_tx_arm(qp, txq, reaped, timer);
 		__netif_tx_unlock(txq);
 		if (more)
 			ppv_qp_schedule(qp);
@@ -267,6 +279,7 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 		 * packet on a full ring.
 		 */
 		qp->tx_stop_at = min_t(unsigned int, PPV_TX_MAX_DESC, qp->txq.num);
+		qp->tx_slow = false;
 		err = ppv_rx_open(qp);
 		if (err)
 			return err;
@@ -393,6 +406,9 @@ static void ppv_down(struct ppv_priv *priv)
 	for (i = 0; i < priv->nqp; i++)
 		napi_disable(&priv->qp[i].napi);
 	netif_tx_disable(dev);
+	/* nothing arms it now; a run in progress finds NAPI disabled */
+	for (i = 0; i < priv->nqp; i++)
+		hrtimer_cancel(&priv->qp[i].tx_timer);
 
 	ppv_reset(priv);
 	ppv_free_irqs(priv);
@@ -571,6 +587,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->pdev = pdev;
 	priv->nqp = 1;
 	spin_lock_init(&priv->work_lock);
+	priv->tx_usecs = PPV_TX_USECS_DEFAULT;
 	INIT_WORK(&priv->config_work, ppv_config_work);
 	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
 	priv->reset_enabled = true;
@@ -624,6 +641,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		u64_stats_init(&qp->tx_stats.syncp);
 		u64_stats_init(&qp->irq_stats.syncp);
 		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
+		ppv_hrtimer_setup(&qp->tx_timer, ppv_tx_timer);
 		netif_napi_add(dev, &qp->napi, ppv_poll);
 	}
 

@@ -261,6 +261,10 @@ class Vm:
             if req in ("link up", "link down"):
                 r = self.qmp.cmd("set_link", name="n0", up=req == "link up")
                 return "ok" if "return" in r else "error " + json.dumps(r)
+            if req.startswith("hmp "):   # a QEMU monitor command (debugging)
+                r = self.qmp.cmd("human-monitor-command",
+                                 **{"command-line": req[4:]})
+                return r.get("return", json.dumps(r))
             if req.startswith("udpsink "):
                 return self.udpsink(req.split()[1:])
             if req.startswith("xfer "):

@@ -25,9 +25,10 @@ vm() {
 
 # The suite every driver passes unchanged (virtio_net proves the harness).
 BASIC="load link ping counters iperf_tcp unload"
-# What ppvnet passes on top: UDP counts, ethtool vs ip, checked transfers,
-# MTU changes, link flaps from the monitor, 20 load/traffic/unload cycles.
-PPV="load link ping counters iperf_tcp udp stats xfer mtu flap cycles unload"
+# What ppvnet passes on top: UDP counts, TX completions of a paused sender
+# and tx-usecs changes under load, ethtool vs ip, checked transfers, MTU
+# changes, link flaps from the monitor, 20 load/traffic/unload cycles.
+PPV="load link ping counters iperf_tcp udp txidle stats xfer mtu flap cycles unload"
 # A TX ring that fills (stops and wakes) and netconsole under load with
 # netpoll's budget-0 polls: with indirect tables and the header in the
 # skb's headroom a packet takes one descriptor, and QEMU drains 256 of them
@@ -95,7 +96,7 @@ phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping i
 # no event index: interrupts and kicks by the flags alone
 phase vm-ppvnet-6.1-noevidx vm ppvnet default --device-opts event_idx=off \
 	--append "ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10" \
-	--tests "load link ping iperf_tcp udp mtuload updown unload"
+	--tests "load link ping iperf_tcp udp txidle mtuload updown unload"
 phase vm-ppvnet-6.1-txtimer vm ppvnet default --device-opts "$TXTIMER" --tests "$TXFULL"
 # Offload subsets: each feature QEMU can refuse, alone, then all at once;
 # sha256-checked transfers both ways over IPv4 and IPv6 (xfer) with the

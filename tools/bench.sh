@@ -4,9 +4,11 @@
 # driver goes first, then per metric the median and min-max of each driver
 # and the ratio of the medians, ppvnet / virtio_net.
 #   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
-#   [DEVICE_OPTS=mrg_rxbuf=off,...] [DRIVERS="ppvnet"] tools/bench.sh
+#   [DEVICE_OPTS=mrg_rxbuf=off,...] [COALESCE="tx-usecs 0"] [DRIVERS="ppvnet"] tools/bench.sh
 # DRIVERS=ppvnet with DEVICE_OPTS measures what one offload buys (its rows
-# against a run with the feature on); the ratio needs both drivers.
+# against a run with the feature on), with COALESCE what ppvnet's TX
+# completion timer does (ethtool -C in the guest); the ratio needs both
+# drivers.
 # ICOUNT=1 boots with -icount shift=2, one vCPU and QEMU's default CPU
 # model: guest time then counts guest instructions, so the cost rows (guest
 # CPU time per kB and per packet) measure the driver's and the stack's
@@ -25,7 +27,8 @@ mkdir -p "$out"
 extra=()
 [ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1 --cpu default)
 [ -n "${DEVICE_OPTS:-}" ] && extra+=(--device-opts "$DEVICE_OPTS")
-echo "# bench: KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS}; results in $out" >&2
+[ -n "${COALESCE:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_COALESCE=${COALESCE// /,}")
+echo "# bench: KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\"}; results in $out" >&2
 
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
 for r in $(seq 1 "$rounds"); do

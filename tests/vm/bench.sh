@@ -15,8 +15,12 @@
 T=${PPV_BENCH_SECONDS:-5}
 [ -n "$IF" ] || driver_load
 net_up
-# experiments: PPV_BQL_MIN raises BQL's minimum limit (bytes)
+# experiments: PPV_BQL_MIN raises BQL's minimum limit (bytes);
+# PPV_BENCH_COALESCE, commas for spaces, is given to ethtool -C
+# (ppvnet: tx-usecs,0)
 [ -z "$PPV_BQL_MIN" ] || echo "$PPV_BQL_MIN" >/sys/class/net/"$IF"/queues/tx-0/byte_queue_limits/limit_min
+# shellcheck disable=SC2046
+[ -z "$PPV_BENCH_COALESCE" ] || [ "$DRIVER" != ppvnet ] || ethtool -C "$IF" $(echo "$PPV_BENCH_COALESCE" | tr , ' ')
 ping -q -c 2 -W 2 "$HOST_IP" >/dev/null 2>&1
 # Warm-up, not measured. The guest has no entropy source, and the first
 # iperf3 after boot waits in getrandom() until the kernel's random pool is
