@@ -135,8 +135,14 @@ struct ppv_irq_stats {
 	u64_stats_t tx_timer;		/* TX completion timer expired */
 };
 
-/* ethtool -C tx-usecs: default and largest TX completion delay */
-#define PPV_TX_USECS_DEFAULT	200
+/*
+ * ethtool -C tx-usecs: default and largest TX completion delay. 1 ms: on
+ * 7.3 under -icount (3 rounds) 200 us cost 2.42 us/kB of TCP received, its
+ * timer running between the polls of a busy RX ring, 1 ms 2.38 (as
+ * interrupts alone, tx-usecs 0), and 64-byte UDP sent 24.5 us a packet
+ * against 25.7 (30.6 with interrupts alone).
+ */
+#define PPV_TX_USECS_DEFAULT	1000
 #define PPV_TX_USECS_MAX	10000
 
 /* One virtqueue's ring while the interface is up. */

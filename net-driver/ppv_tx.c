@@ -469,8 +469,9 @@ unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
  * in flight are used, is asked for only:
  *  - while the queue is stopped (ring full, or BQL's limit): no xmit
  *    comes to reap;
- *  - while the device is slow: a poll found packets in flight but none
- *    used (a timer would only fire again for nothing), until a poll reaps;
+ *  - while the device is slow: the timer's poll found packets in flight
+ *    but none used (it would only run again for nothing), until a poll
+ *    reaps;
  *  - at tx_usecs 0, always.
  *
  * Measured under -icount with 64-byte UDP: QEMU uses each kick's packets
@@ -499,18 +500,23 @@ bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 
 	if (reaped > 0) {
 		qp->tx_slow = false;
-	} else if (!reaped && in_flight) {
+	} else if (!reaped && in_flight && timer && !vr->broken) {
 		qp->tx_slow = true;
-		if (timer && !vr->broken) {
-			ppv_notify(&qp->txq);
-			ppv_stat_inc(&qp->tx_stats, rekicks);
-		}
+		ppv_notify(&qp->txq);
+		ppv_stat_inc(&qp->tx_stats, rekicks);
 	}
 	if (!usecs || qp->tx_slow || netif_xmit_stopped(txq))
 		return ppv_vring_enable_cb_delayed(vr);
 	/* without event index a flag; with it used_event stays behind */
 	ppv_vring_disable_cb(vr);
-	if (in_flight && !hrtimer_is_queued(&qp->tx_timer))
+	/*
+	 * After a kick the timer is started once and runs out: a sender
+	 * that keeps sending meets it every tx_usecs. After a poll it is
+	 * pushed back: while polls come (for received packets, as TCP's
+	 * ACKs come back) they reap what is sent, and it never runs.
+	 */
+	if (in_flight && (reaped != PPV_TX_KICKED ||
+			  !hrtimer_is_queued(&qp->tx_timer)))
 		hrtimer_start(&qp->tx_timer,
 			      ns_to_ktime((u64)usecs * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);

@@ -63,21 +63,21 @@ paused_sender() {
 }
 
 u=$(coalesce_usecs)
-expect "ethtool -c: tx-usecs defaults to 200 (${u:-none})" "${u:-0}" -eq 200
-paused_sender 200
+expect "ethtool -c: tx-usecs defaults to 1000 (${u:-none})" "${u:-0}" -eq 1000
+paused_sender 1000
 check "ethtool -C tx-usecs 0" ethtool -C "$IF" tx-usecs 0
 u=$(coalesce_usecs)
 expect "ethtool -c reads back tx-usecs 0 (${u:-none})" "${u:--1}" -eq 0
 paused_sender 0
-check "ethtool -C tx-usecs 1000" ethtool -C "$IF" tx-usecs 1000
-paused_sender 1000
+check "ethtool -C tx-usecs 50" ethtool -C "$IF" tx-usecs 50
+paused_sender 50
 if ethtool -C "$IF" tx-usecs 10001 >/tmp/check.out 2>&1; then
 	notok "ethtool -C tx-usecs 10001 refused" "it was taken"
 else
 	ok "ethtool -C tx-usecs 10001 refused: $(tr '\n' ' ' </tmp/check.out)"
 fi
 u=$(coalesce_usecs)
-expect "a refused value leaves tx-usecs as it was (${u:-none})" "${u:-0}" -eq 1000
+expect "a refused value leaves tx-usecs as it was (${u:-none})" "${u:-0}" -eq 50
 
 load_start
 i=0 bad=0
@@ -93,6 +93,6 @@ load_stop
 expect "every tx-usecs change under load taken ($bad refused)" "$bad" -eq 0
 if drained; then inf=0; else inf=$(cat $INFL); fi
 expect "inflight back to 0 after the load at tx-usecs 10000 ($inf)" "$inf" -eq 0
-check "ethtool -C tx-usecs 200" ethtool -C "$IF" tx-usecs 200
+check "ethtool -C tx-usecs 1000" ethtool -C "$IF" tx-usecs 1000
 ip neigh del $NB dev "$IF"
 check "ping after the changes" ping -q -c 5 -i 0.1 -W 2 "$HOST_IP"
