@@ -328,6 +328,20 @@ static int ppv_tx_add(struct ppv_qp *qp, struct ppv_tx_obj *obj,
 	return err;
 }
 
+/*
+ * End of a batch: publish and kick, then see to the reaping. A stopped
+ * queue sends nothing more that would kick again, so it notifies even when
+ * the event index says the device is busy (see ppv_tx_arm()); the
+ * completions that wake it may all be used already, before the interrupt
+ * was asked for: poll for them then.
+ */
+static void ppv_tx_flush(struct ppv_qp *qp, struct netdev_queue *txq)
+{
+	ppv_tx_kick(qp, netif_xmit_stopped(txq));
+	if (ppv_tx_arm(qp, txq, PPV_TX_KICKED, false))
+		napi_schedule(&qp->napi);
+}
+
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
@@ -401,20 +415,8 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		ppv_stat_inc(&qp->tx_stats, stops);
 		kick = true;
 	}
-	if (kick) {
-		/*
-		 * A stopped queue sends nothing more that would kick again:
-		 * notify even when the event index says the device is busy
-		 * (see ppv_tx_arm()).
-		 */
-		ppv_tx_kick(qp, netif_xmit_stopped(txq));
-		/*
-		 * The completions that wake a stopped queue may all be used
-		 * already, before the interrupt was asked for: poll for them.
-		 */
-		if (ppv_tx_arm(qp, txq, PPV_TX_KICKED, false))
-			napi_schedule(&qp->napi);
-	}
+	if (kick)
+		ppv_tx_flush(qp, txq);
 	return NETDEV_TX_OK;
 
 drop:
@@ -424,11 +426,8 @@ drop:
 	 * earlier packets held back by xmit_more must still reach the
 	 * device, and be reaped
 	 */
-	if (!netdev_xmit_more()) {
-		ppv_tx_kick(qp, netif_xmit_stopped(txq));
-		if (ppv_tx_arm(qp, txq, PPV_TX_KICKED, false))
-			napi_schedule(&qp->napi);
-	}
+	if (!netdev_xmit_more())
+		ppv_tx_flush(qp, txq);
 	return NETDEV_TX_OK;
 }
 
