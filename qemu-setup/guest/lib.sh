@@ -175,6 +175,7 @@ run_test() {
 	# the test runs in this function: its "set --" would change $1
 	PPV_TEST=$1
 	echo "PPV-TEST $1"
+	read -r PPV_TEST_T0 _ </proc/uptime
 	[ -w $KMEMLEAK ] && echo clear >$KMEMLEAK
 	DMESG_ALLOW=
 	DMESG_MARK=$KMSG_DONE
@@ -207,6 +208,9 @@ run_test() {
 		ok "$PPV_TEST: kernel log clean"
 	fi
 	kmemleak_check "$PPV_TEST"
+	# where a phase's time goes (the guest's clock; 1 s resolution)
+	read -r n _ </proc/uptime
+	diag "$PPV_TEST took $((${n%.*} - ${PPV_TEST_T0%.*})) s"
 }
 
 # The virtio-net PCI function (1af4:1041), e.g. 0000:00:02.0

@@ -45,17 +45,23 @@ iperf3 -c "$HOST_IP" -p 5202 -t 3600 -R >/tmp/iperf-b.out 2>&1 &
 LOAD_B=$!
 sleep 1
 load_mark
-# netpoll polls only when it meets the stopped queue: wait (up to 10 s) until
-# the flood has filled the ring (under the TX timer it stays full for up to
-# half a second), then write the lines; while netpoll has not polled yet,
-# more, up to PPV_NC_MAX (1000)
+# netpoll polls only when it meets the stopped queue: wait (up to 50 looks,
+# one ethtool -S each: a look takes 0.3 s under load on the debug kernel)
+# until the flood has filled the ring, then write the lines; while netpoll
+# has not polled yet, more, up to PPV_NC_MAX (1000). ppvnet notifies the
+# device when its queue stops (ppv_tx_arm()), and QEMU's TX timer then
+# flushes at once: the ring is full for moments only.
+tx_stopped() {
+	ethtool -S "$IF" | awk '$1 == "tx0_stops:" { s = $2 } $1 == "tx0_wakes:" { w = $2 }
+		END { print "stops " s ", wakes " w; exit !(s > w) }'
+}
 t=0
-while [ $(($(ethtool_stat tx0_stops) - $(ethtool_stat tx0_wakes))) -le 0 ] && [ $t -lt 200 ]; do
+while ! tx_stopped >/tmp/nc.stops && [ $t -lt 50 ]; do
 	sleep 0.05
 	t=$((t + 1))
 done
 np0=$(ethtool_stat tx0_netpoll)
-diag "netconsole: the queue stopped after $((t * 5 / 100)) s of load (stops $(ethtool_stat tx0_stops), wakes $(ethtool_stat tx0_wakes))"
+diag "netconsole: after $t looks under load, $(cat /tmp/nc.stops)"
 i=0
 max=${PPV_NC_MAX:-1000}
 while [ $i -lt "$n" ] || { [ $i -lt "$max" ] && [ "$(ethtool_stat tx0_netpoll)" = "$np0" ]; }; do
