@@ -42,6 +42,8 @@ TXTIMER=tx=timer,x-txtimer=500000000
 LIFE="load mtuload updown flapload rmmod_busy unload latelog"
 LIFE_N="ppv.env.PPV_MTU_CHANGES=20 ppv.env.PPV_UPDOWN=20 ppv.env.PPV_FLAPS=50"
 LIFE_DBG="ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10 ppv.env.PPV_FLAPS=20"
+# every offload and feature QEMU can refuse, refused
+ALLOFF=csum=off,guest_csum=off,host_tso4=off,host_tso6=off,host_ecn=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,mrg_rxbuf=off,indirect_desc=off
 
 "$top/qemu-setup/deps.sh" || { echo "not ok 1 - installing host packages"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -75,6 +77,7 @@ debug_build_wait() {
 	else
 		tail -n 20 "$DBG_DIR/debug-kernel.log" | sed 's/^/# /'
 		echo "not ok 1 - debug kernel built (log $DBG_DIR/debug-kernel.log)"
+		return 1
 	fi
 }
 # shellcheck disable=SC2053
@@ -84,13 +87,91 @@ if [ "${PPV_DEBUG:-1}" != 0 ] && [[ debug-kernel == $PHASE_ONLY ]]; then
 	trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null' EXIT
 fi
 
+# The debug kernel's phases (make check-debug runs only these), in their
+# lane: after the build, while the other phases run.
+debug_phases() {
+	lane_phase debug-kernel debug_build_wait || return 0
+	# FAULTS: every probe/open failure site, then failures under load
+	lane_phase debug-vm-virtio_net vm virtio_net debug --tests "$BASIC"
+	# DMA-API debug checks every buffer mapping here: the device
+	# offers ACCESS_PLATFORM, so ppvnet maps through the DMA API
+	# (the other debug phases use physical addresses, the default)
+	lane_phase debug-vm-ppvnet vm ppvnet debug --device-opts iommu_platform=on \
+		--append ppv.env.PPV_CYCLES=8 --tests "$PPV"
+	lane_phase debug-vm-ppvnet-txtimer vm ppvnet debug \
+		--device-opts "$TXTIMER" --tests "$TXFULL"
+	lane_phase debug-vm-ppvnet-life vm ppvnet debug --append "$LIFE_DBG" \
+		--tests "$LIFE"
+	# the fault walk, failures under load and a lying device, with
+	# DMA-API mappings (ACCESS_PLATFORM: DMA-API debug sees the
+	# unmap of every failed path); then failures at the sites of
+	# big-packet chains (no mergeable buffers: the walk covers their
+	# open path) and of small buffers (no guest offloads), with
+	# physical addresses; in each layout also MTU changes and rmmod
+	# during iperf3 both ways
+	FI15=ppv.env.PPV_FI_SECONDS=15
+	lane_phase debug-vm-ppvnet-faults vm ppvnet debug --device-opts iommu_platform=on \
+		--append ppv.env.PPV_FI_SECONDS=20 \
+		--tests "load link faults faults_load lie unload"
+	lane_phase debug-vm-ppvnet-faults-big vm ppvnet debug --device-opts mrg_rxbuf=off \
+		--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
+		--tests "load link faults faults_load xfer mtuload rmmod_busy unload"
+	lane_phase debug-vm-ppvnet-faults-small vm ppvnet debug --device-opts "$ALLOFF" \
+		--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
+		--tests "load link faults_load xfer mtuload rmmod_busy unload"
+}
+
+# The debug lane: the debug kernel's phases run next to the others. A TCG
+# guest keeps the machine about half busy (52 % of 2 cores over the debug
+# phases, measured), so two guests at once take little more time than
+# one. The lane waits for the debug kernel's build, then runs its phases
+# with their output kept in files; the main lane replays them into the TAP
+# stream at its end, numbered there, with the time each one took.
+LANE_DIR=$top/build/logs/lane
+LANE_PID=
+# lane_phase NAME COMMAND...: in the lane, run it and keep its output,
+# exit status and seconds; fails when the command failed
+lane_phase() {
+	local name=$1 t0 rc
+	shift
+	# shellcheck disable=SC2053
+	[[ $name == $PHASE_ONLY ]] || return 0
+	t0=$(date +%s)
+	"$@" >"$LANE_DIR/$name.out" 2>&1
+	rc=$?
+	echo "$rc $(($(date +%s) - t0)) $(($(date +%s) - t_start))" >"$LANE_DIR/$name.rc"
+	echo "$name" >>"$LANE_DIR/order"
+	return $rc
+}
+lane_replay() {	# NAME: what lane_phase kept, and its exit status
+	local rc secs end
+	cat "$LANE_DIR/$1.out"
+	read -r rc secs end <"$LANE_DIR/$1.rc"
+	echo "# $1 ran for $secs s in the debug lane, ending $end s into the run"
+	return "$rc"
+}
+if [ "${PPV_DEBUG:-1}" != 0 ]; then
+	rm -rf "$LANE_DIR"
+	mkdir -p "$LANE_DIR"
+	: >"$LANE_DIR/order"
+	# its own process group (job control), so that an interrupted run
+	# stops the lane's guests too
+	set -m
+	debug_phases &
+	LANE_PID=$!
+	set +m
+	echo "# debug lane: pid $LANE_PID, output in $LANE_DIR until it is replayed at the end"
+	trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null; [ -z "$LANE_PID" ] || kill -- -"$LANE_PID" 2>/dev/null' EXIT
+fi
+
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
 phase fuzz make -s -C tests/fuzz run FUZZ_SECONDS=${PPV_FUZZ_SECONDS:-30}
 phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
-phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "$LIFE"
+# (the wait for late messages, 65 s, on 6.12 and the debug kernel only)
+phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "${LIFE% latelog}"
 # INTx: queue and config-change interrupts through the ISR (flaps)
 phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx flap unload"
 # no event index: interrupts and kicks by the flags alone
@@ -119,7 +200,6 @@ feat_phase guest_ecn ""
 # no mergeable buffers: big-packet chains (guest TSO is on)
 feat_phase mrg_rxbuf "" "udp mtu"
 feat_phase indirect_desc "" udp
-ALLOFF=csum=off,guest_csum=off,host_tso4=off,host_tso6=off,host_ecn=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,mrg_rxbuf=off,indirect_desc=off
 phase vm-ppvnet-6.1-alloff vm ppvnet default --device-opts "$ALLOFF" \
 	--append "$XMB ppv.env.PPV_EXPECT_K=tx-checksumming:off,rx-checksumming:off,rx-gro-hw:off" \
 	--tests "load link xfer udp mtu unload"
@@ -133,7 +213,8 @@ phase vm-ppvnet-6.1-iommu vm ppvnet default --iommu --append "$XMB" \
 phase vm-ppvnet-6.1-iommu_platform vm ppvnet default --iommu --device-opts iommu_platform=on \
 	--append "$XMB ppv.env.PPV_WANT_AP=1" --tests "load link iommu xfer unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
-phase vm-ppvnet-6.12 vm ppvnet 6.12 --tests "$PPV"
+# 5 load/unload cycles on the other kernels (20 on 6.1)
+phase vm-ppvnet-6.12 vm ppvnet 6.12 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
 phase vm-ppvnet-6.12-life vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
 # the full ring without event index (stops and wakes by the flags alone)
 phase vm-ppvnet-6.12-txtimer-noevidx vm ppvnet 6.12 --device-opts "event_idx=off,$TXTIMER" \
@@ -141,7 +222,7 @@ phase vm-ppvnet-6.12-txtimer-noevidx vm ppvnet 6.12 --device-opts "event_idx=off
 # 7.3 (trixie-backports), whose virtio_net receives into page_pool too;
 # ppvnet.ko built in the trixie chroot
 phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "${BASIC% unload} xfer unload"
-phase vm-ppvnet-7.3 vm ppvnet 7.3 --tests "$PPV"
+phase vm-ppvnet-7.3 vm ppvnet 7.3 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),
@@ -167,40 +248,12 @@ if [ "${PPV_STRESS:-0}" = 1 ]; then
 	fi
 fi
 
-# The debug kernel (make check-debug runs only these phases).
-if [ "${PPV_DEBUG:-1}" != 0 ]; then
-	fails=$FAIL
-	phase debug-kernel debug_build_wait
-	if [ "$FAIL" = "$fails" ]; then
-		# FAULTS: every probe/open failure site, then failures under load
-		phase debug-vm-virtio_net vm virtio_net debug --tests "$BASIC"
-		# DMA-API debug checks every buffer mapping here: the device
-		# offers ACCESS_PLATFORM, so ppvnet maps through the DMA API
-		# (the other debug phases use physical addresses, the default)
-		phase debug-vm-ppvnet vm ppvnet debug --device-opts iommu_platform=on \
-			--tests "$PPV"
-		phase debug-vm-ppvnet-txtimer vm ppvnet debug \
-			--device-opts "$TXTIMER" --tests "$TXFULL"
-		phase debug-vm-ppvnet-life vm ppvnet debug --append "$LIFE_DBG" \
-			--tests "$LIFE"
-		# the fault walk, failures under load and a lying device, with
-		# DMA-API mappings (ACCESS_PLATFORM: DMA-API debug sees the
-		# unmap of every failed path); then failures at the sites of
-		# big-packet chains (no mergeable buffers: the walk covers their
-		# open path) and of small buffers (no guest offloads), with
-		# physical addresses; in each layout also MTU changes and rmmod
-		# during iperf3 both ways
-		FI15=ppv.env.PPV_FI_SECONDS=15
-		phase debug-vm-ppvnet-faults vm ppvnet debug --device-opts iommu_platform=on \
-			--append ppv.env.PPV_FI_SECONDS=20 \
-			--tests "load link faults faults_load lie unload"
-		phase debug-vm-ppvnet-faults-big vm ppvnet debug --device-opts mrg_rxbuf=off \
-			--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
-			--tests "load link faults faults_load xfer mtuload rmmod_busy unload"
-		phase debug-vm-ppvnet-faults-small vm ppvnet debug --device-opts "$ALLOFF" \
-			--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
-			--tests "load link faults_load xfer mtuload rmmod_busy unload"
-	fi
+if [ -n "$LANE_PID" ]; then
+	echo "# waiting for the debug lane"
+	wait "$LANE_PID"
+	LANE_PID=
+	while read -r name; do
+		phase "$name" lane_replay "$name"
+	done <"$LANE_DIR/order"
 fi
-
 tap_summary

@@ -3,7 +3,7 @@
 # (PPV_FI_RXSITE: fail_rx_mrg for mergeable buffers, the default device;
 # fail_rx_big for big-packet chains; fail_rx_page for small buffers), TX
 # and RX DMA mapping, TX object, TX indirect table and RX skb allocation at
-# 1 %. Data moves both
+# 1 % for 10 s each. Data moves both
 # ways in every sample (16 KB at least; dips under 256 KB are reported, not failed: the
 # slow debug guest's RX dips for a sample or two in some runs at 1 % and
 # 10 %, not in 2 control runs at 0 %; cause not found), the driver's failure
@@ -49,7 +49,8 @@ net_up
 # site:percent:counter, separated by ";" (PPV_FI_RUNS for experiments, from
 # the kernel command line, hence no spaces; 0 % is a control run)
 RX=${PPV_FI_RXSITE:-fail_rx_mrg}
-RUNS=${PPV_FI_RUNS:-"$RX:1:rx0_refill_fail;$RX:10:rx0_refill_fail;fail_tx_map:1:tx0_errors;fail_rx_map:1:rx0_map_fail;fail_tx_obj:1:tx0_alloc_fail;fail_tx_indir:1:tx0_errors;fail_rx_skb:1:rx0_skb_fail"}
+# [:seconds]: the RX buffer runs last PPV_FI_SECONDS, the others 10 s
+RUNS=${PPV_FI_RUNS:-"$RX:1:rx0_refill_fail;$RX:10:rx0_refill_fail;fail_tx_map:1:tx0_errors:10;fail_rx_map:1:rx0_map_fail:10;fail_tx_obj:1:tx0_alloc_fail:10;fail_tx_indir:1:tx0_errors:10;fail_rx_skb:1:rx0_skb_fail:10"}
 ifs=$IFS
 IFS=';'
 for run in $RUNS; do
@@ -57,7 +58,7 @@ for run in $RUNS; do
 	# shellcheck disable=SC2086
 	set -- $run
 	IFS=$ifs
-	site=$1 pct=$2 ctr=$3
+	site=$1 pct=$2 ctr=$3 S=${4:-${PPV_FI_SECONDS:-30}}
 	c0=$(ethtool_stat "$ctr")
 	# frames the host's tap could not hand to QEMU: RX ring empty
 	tapdrop0=$(host "sh cat /sys/class/net/ppvtap0/statistics/tx_dropped")

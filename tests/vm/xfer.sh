@@ -9,8 +9,10 @@
 # pins ethtool -k values. Last, ethtool -K tso/tx/sg off and on while
 # transfers run: every one of them must arrive intact.
 #   PPV_XFER_MB (default 8; 2 on the debug kernel) per transfer
+#   PPV_XFER_K_ROUNDS (default 3): put+get pairs while ethtool -K toggles
 PORT=5901
 MB=${PPV_XFER_MB:-$(debug_kernel && echo 2 || echo 8)}
+KR=${PPV_XFER_K_ROUNDS:-3}
 BYTES=$((MB * 1048576))
 H6=2001:2::1	# RFC 5180 benchmarking prefix, IPv6's 198.18.0.0/15
 G6=2001:2::2
@@ -82,7 +84,12 @@ if [ "$(kval tx-checksumming)" = on ]; then
 	# (tx-tcp-mangleid-segmentation is the stack's, and "tso on" sets it)
 	ethtool -k "$IF" | grep -vi -e fixed -e mangleid >/tmp/xfer.k0
 	(
-		for i in 1 2 3 4 5 6; do put "$HOST_IP" "k$i-put" >>/tmp/xfer.bg; get "$HOST_IP" "k$i-get" >>/tmp/xfer.bg; done
+		i=0
+		while [ $i -lt $KR ]; do
+			i=$((i + 1))
+			put "$HOST_IP" "k$i-put" >>/tmp/xfer.bg
+			get "$HOST_IP" "k$i-get" >>/tmp/xfer.bg
+		done
 	) &
 	bg=$!
 	n=0
@@ -95,8 +102,8 @@ if [ "$(kval tx-checksumming)" = on ]; then
 	done
 	wait $bg
 	good=$(grep -c '^ok$' /tmp/xfer.bg)
-	diag "ethtool -K: $n off/on toggles during 12 transfers; $(grep -v '^ok$' /tmp/xfer.bg | head -3)"
-	expect "12 transfers intact while tso/tx/sg toggled ($good)" "$good" -eq 12
+	diag "ethtool -K: $n off/on toggles during $((2 * KR)) transfers; $(grep -v '^ok$' /tmp/xfer.bg | head -3)"
+	expect "$((2 * KR)) transfers intact while tso/tx/sg toggled ($good)" "$good" -eq $((2 * KR))
 	expect "... with toggles during them ($n)" "$n" -ge 3
 	# "tx off" also takes sg and tso off, and "tx on" does not bring them
 	# back (ethtool's dependencies): switch everything on, as it was
