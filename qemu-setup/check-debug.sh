@@ -2,7 +2,7 @@
 # The in-guest suites on the debug kernel only (KERNEL=debug: KASAN, UBSAN,
 # lockdep, kmemleak, DMA-API debug, fault injection), building it first when
 # the cache lacks it (about 25 min on 2 cores): the debug-* phases of
-# tests/run-all.sh, which `make check` runs after everything else. TAP with
+# tests/run-all.sh, which `make check` runs next to the others. TAP with
 # one global count, last line "N passed, N failed"; exits 1 on any failure.
 #   qemu-setup/check-debug.sh            (make check-debug)
 # Any kernel report during a test (KASAN, UBSAN, lockdep, DMA-API, kmemleak,

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run every test of the project and print TAP with one global count:
 # userspace unit tests, fuzzing, static checks, the harness, the in-guest
-# suites for each driver, kernel and device configuration, and last the
-# suites on the debug kernel (KASAN, UBSAN, lockdep, kmemleak, DMA-API debug,
-# fault injection). Ends with "N passed, N failed"; exits 1 on any failure.
+# suites for each driver, kernel and device configuration, and the suites
+# on the debug kernel (KASAN, UBSAN, lockdep, kmemleak, DMA-API debug, fault
+# injection), which run next to the others and are reported last. Ends with
+# "N passed, N failed"; exits 1 on any failure.
 #   tests/run-all.sh [phase-name-pattern]    e.g. 'vm-ppvnet*', 'debug-*'
 # PPV_DEBUG=0 leaves out the debug-kernel phases. When the debug kernel is
 # not cached yet, its build (about 25 min on 2 cores) starts in the
@@ -82,9 +83,8 @@ debug_build_wait() {
 }
 # shellcheck disable=SC2053
 if [ "${PPV_DEBUG:-1}" != 0 ] && [[ debug-kernel == $PHASE_ONLY ]]; then
+	# stopped by the EXIT trap below if the run is interrupted
 	debug_build_start
-	# stop our build if the run is interrupted, not other runs' builds
-	trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null' EXIT
 fi
 
 # The debug kernel's phases (make check-debug runs only these), in their
@@ -121,13 +121,16 @@ debug_phases() {
 		--tests "load link faults_load xfer mtuload rmmod_busy unload"
 }
 
+DEBUG_PHASES="debug-kernel debug-vm-virtio_net debug-vm-ppvnet debug-vm-ppvnet-txtimer debug-vm-ppvnet-life debug-vm-ppvnet-faults debug-vm-ppvnet-faults-big debug-vm-ppvnet-faults-small"
 # The debug lane: the debug kernel's phases run next to the others. A TCG
 # guest keeps the machine about half busy (52 % of 2 cores over the debug
 # phases, measured), so two guests at once take little more time than
 # one. The lane waits for the debug kernel's build, then runs its phases
-# with their output kept in files; the main lane replays them into the TAP
-# stream at its end, numbered there, with the time each one took.
-LANE_DIR=$top/build/logs/lane
+# with their output kept in files (a "# [debug lane]" line to the terminal
+# as each starts and ends); the main lane replays them into the TAP stream
+# at its end, numbered there, with the time each one took. A phase the lane
+# did not finish (killed, say) is a failure.
+LANE_DIR=$top/build/logs/lane-$$
 LANE_PID=
 # lane_phase NAME COMMAND...: in the lane, run it and keep its output,
 # exit status and seconds; fails when the command failed
@@ -136,38 +139,61 @@ lane_phase() {
 	shift
 	# shellcheck disable=SC2053
 	[[ $name == $PHASE_ONLY ]] || return 0
+	echo "$name" >>"$LANE_DIR/order"
+	echo "# [debug lane] $name: started, $(($(date +%s) - t_start)) s into the run"
 	t0=$(date +%s)
 	"$@" >"$LANE_DIR/$name.out" 2>&1
 	rc=$?
 	echo "$rc $(($(date +%s) - t0)) $(($(date +%s) - t_start))" >"$LANE_DIR/$name.rc"
-	echo "$name" >>"$LANE_DIR/order"
+	echo "# [debug lane] $name: exit $rc after $(($(date +%s) - t0)) s, $(grep -c '^ok' "$LANE_DIR/$name.out") ok, $(grep -c '^not ok' "$LANE_DIR/$name.out") not ok"
 	return $rc
 }
 lane_replay() {	# NAME: what lane_phase kept, and its exit status
 	local rc secs end
-	cat "$LANE_DIR/$1.out"
-	read -r rc secs end <"$LANE_DIR/$1.rc"
+	cat "$LANE_DIR/$1.out" 2>/dev/null
+	if ! read -r rc secs end <"$LANE_DIR/$1.rc"; then
+		echo "not ok 1 - $1 finished in the debug lane (it did not: see $LANE_DIR)"
+		return 1
+	fi
 	echo "# $1 ran for $secs s in the debug lane, ending $end s into the run"
 	return "$rc"
 }
-if [ "${PPV_DEBUG:-1}" != 0 ]; then
+lane_start() {
+	local n
+	[ "${PPV_DEBUG:-1}" != 0 ] || return 0
+	# shellcheck disable=SC2053
+	for n in $DEBUG_PHASES; do [[ $n == $PHASE_ONLY ]] && break; done
+	# shellcheck disable=SC2053
+	[[ $n == $PHASE_ONLY ]] || return 0
 	rm -rf "$LANE_DIR"
 	mkdir -p "$LANE_DIR"
 	: >"$LANE_DIR/order"
 	# its own process group (job control), so that an interrupted run
 	# stops the lane's guests too
 	set -m
-	debug_phases &
+	debug_phases </dev/null &
 	LANE_PID=$!
 	set +m
 	echo "# debug lane: pid $LANE_PID, output in $LANE_DIR until it is replayed at the end"
-	trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null; [ -z "$LANE_PID" ] || kill -- -"$LANE_PID" 2>/dev/null' EXIT
-fi
+}
+lane_end() {
+	local name
+	[ -n "$LANE_PID" ] || return 0
+	echo "# waiting for the debug lane"
+	wait "$LANE_PID"
+	LANE_PID=
+	while read -r name; do
+		phase "$name" lane_replay "$name"
+	done <"$LANE_DIR/order"
+}
+trap '[ -z "$DBG_PID" ] || kill "$DBG_PID" 2>/dev/null; [ -z "$LANE_PID" ] || kill -- -"$LANE_PID" 2>/dev/null' EXIT
 
 [ -f tests/unit/Makefile ] && phase unit make -s -C tests/unit check
 phase fuzz make -s -C tests/fuzz run FUZZ_SECONDS=${PPV_FUZZ_SECONDS:-30}
 phase static tests/static/run.sh
 phase harness tests/harness/run.sh
+# after the harness, whose stale-namespace test wants the only vm.py running
+lane_start
 phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
 # (the wait for late messages, 65 s, on 6.12 and the debug kernel only)
@@ -183,7 +209,6 @@ phase vm-ppvnet-6.1-txtimer vm ppvnet default --device-opts "$TXTIMER" --tests "
 # sha256-checked transfers both ways over IPv4 and IPv6 (xfer) with the
 # offload counters checked against ethtool -k, and the ethtool -k values
 # the refused feature must turn off (PPV_EXPECT_K).
-FEAT="load link xfer unload"
 XMB=ppv.env.PPV_XFER_MB=4
 feat_phase() {	# property expected-ethtool-k [more tests]
 	phase "vm-ppvnet-6.1-$1=off" vm ppvnet default --device-opts "$1=off" \
@@ -248,12 +273,5 @@ if [ "${PPV_STRESS:-0}" = 1 ]; then
 	fi
 fi
 
-if [ -n "$LANE_PID" ]; then
-	echo "# waiting for the debug lane"
-	wait "$LANE_PID"
-	LANE_PID=
-	while read -r name; do
-		phase "$name" lane_replay "$name"
-	done <"$LANE_DIR/order"
-fi
+lane_end
 tap_summary

@@ -11,7 +11,6 @@
 # injection stops. Then RX allocation fails 100 % for 5 s:
 # the ring drains, the process-context refill takes over, RX resumes.
 fault_points "failures under load" || { return 0 2>/dev/null || exit 0; }
-S=${PPV_FI_SECONDS:-30}
 BIG=100000000
 # Samples of the driver's own byte counters, one a second or as fast as the
 # guest manages (about 2 s on the debug kernel), for $1 s while iperf3 runs:
