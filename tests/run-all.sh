@@ -87,49 +87,58 @@ if [ "${PPV_DEBUG:-1}" != 0 ] && [[ debug-kernel == $PHASE_ONLY ]]; then
 	debug_build_start
 fi
 
-# The debug kernel's phases (make check-debug runs only these), in their
-# lane: after the build, while the other phases run.
-debug_phases() {
-	lane_phase debug-kernel debug_build_wait || return 0
-	# FAULTS: every probe/open failure site, then failures under load
-	lane_phase debug-vm-virtio_net vm virtio_net debug --tests "$BASIC"
-	# DMA-API debug checks every buffer mapping here: the device
-	# offers ACCESS_PLATFORM, so ppvnet maps through the DMA API
-	# (the other debug phases use physical addresses, the default)
-	lane_phase debug-vm-ppvnet vm ppvnet debug --device-opts iommu_platform=on \
-		--append ppv.env.PPV_CYCLES=8 --tests "$PPV"
-	lane_phase debug-vm-ppvnet-txtimer vm ppvnet debug \
-		--device-opts "$TXTIMER" --tests "$TXFULL"
-	lane_phase debug-vm-ppvnet-life vm ppvnet debug --append "$LIFE_DBG" \
-		--tests "$LIFE"
+# The debug kernel's phases (make check-debug runs only these): debug_cmd
+# NAME runs phase NAME's guest; DEBUG_VM lists them, longest first, so
+# that two workers end close together (see the debug lane below).
+debug_cmd() {
+	local fi15=ppv.env.PPV_FI_SECONDS=15 m6=ppv.env.PPV_MTU_CHANGES=6
+	case $1 in
 	# the fault walk, failures under load and a lying device, with
-	# DMA-API mappings (ACCESS_PLATFORM: DMA-API debug sees the
-	# unmap of every failed path); then failures at the sites of
-	# big-packet chains (no mergeable buffers: the walk covers their
-	# open path) and of small buffers (no guest offloads), with
-	# physical addresses; in each layout also MTU changes and rmmod
-	# during iperf3 both ways
-	FI15=ppv.env.PPV_FI_SECONDS=15
-	lane_phase debug-vm-ppvnet-faults vm ppvnet debug --device-opts iommu_platform=on \
-		--append ppv.env.PPV_FI_SECONDS=20 \
-		--tests "load link faults faults_load lie unload"
-	lane_phase debug-vm-ppvnet-faults-big vm ppvnet debug --device-opts mrg_rxbuf=off \
-		--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
-		--tests "load link faults faults_load xfer mtuload rmmod_busy unload"
-	lane_phase debug-vm-ppvnet-faults-small vm ppvnet debug --device-opts "$ALLOFF" \
-		--append "$FI15 ppv.env.PPV_MTU_CHANGES=6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
-		--tests "load link faults_load xfer mtuload rmmod_busy unload"
+	# DMA-API mappings (ACCESS_PLATFORM: DMA-API debug sees the unmap of
+	# every failed path); then failures at the sites of big-packet chains
+	# (no mergeable buffers: the walk covers their open path) and of
+	# small buffers (no guest offloads), with physical addresses; in each
+	# layout also MTU changes and rmmod during iperf3 both ways
+	debug-vm-ppvnet-faults)
+		vm ppvnet debug --device-opts iommu_platform=on \
+			--append ppv.env.PPV_FI_SECONDS=20 \
+			--tests "load link faults faults_load lie unload" ;;
+	debug-vm-ppvnet-faults-big)
+		vm ppvnet debug --device-opts mrg_rxbuf=off \
+			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
+			--tests "load link faults faults_load xfer mtuload rmmod_busy unload" ;;
+	debug-vm-ppvnet-faults-small)
+		vm ppvnet debug --device-opts "$ALLOFF" \
+			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
+			--tests "load link faults_load xfer mtuload rmmod_busy unload" ;;
+	# DMA-API debug checks every buffer mapping here: the device offers
+	# ACCESS_PLATFORM, so ppvnet maps through the DMA API (the other
+	# phases, but faults, use physical addresses, the default)
+	debug-vm-ppvnet)
+		vm ppvnet debug --device-opts iommu_platform=on \
+			--append ppv.env.PPV_CYCLES=8 --tests "$PPV" ;;
+	debug-vm-ppvnet-life)
+		vm ppvnet debug --append "$LIFE_DBG" --tests "$LIFE" ;;
+	debug-vm-ppvnet-txtimer)
+		vm ppvnet debug --device-opts "$TXTIMER" --tests "$TXFULL" ;;
+	debug-vm-virtio_net)
+		vm virtio_net debug --tests "$BASIC" ;;
+	*)
+		echo "no debug phase $1"; return 1 ;;
+	esac
 }
-
-DEBUG_PHASES="debug-kernel debug-vm-virtio_net debug-vm-ppvnet debug-vm-ppvnet-txtimer debug-vm-ppvnet-life debug-vm-ppvnet-faults debug-vm-ppvnet-faults-big debug-vm-ppvnet-faults-small"
+DEBUG_VM="debug-vm-ppvnet-faults debug-vm-ppvnet debug-vm-ppvnet-faults-big debug-vm-ppvnet-life debug-vm-ppvnet-faults-small debug-vm-ppvnet-txtimer debug-vm-virtio_net"
+DEBUG_PHASES="debug-kernel $DEBUG_VM"
 # The debug lane: the debug kernel's phases run next to the others. A TCG
 # guest keeps the machine about half busy (52 % of 2 cores over the debug
 # phases, measured), so two guests at once take little more time than
-# one. The lane waits for the debug kernel's build, then runs its phases
-# with their output kept in files (a "# [debug lane]" line to the terminal
-# as each starts and ends); the main lane replays them into the TAP stream
-# at its end, numbered there, with the time each one took. A phase the lane
-# did not finish (killed, say) is a failure.
+# one. The lane waits for the debug kernel's build, then takes the debug
+# phases one by one (debug_worker); the main lane, done with its own,
+# takes the ones left too. Their output is kept in files (a "# [debug
+# lane]" line to the terminal as each starts and ends), and the main lane
+# replays them into the TAP stream at its end, numbered there, with the
+# time each one took. A phase a worker did not finish (killed, say) is a
+# failure.
 LANE_DIR=$top/build/logs/lane-$$
 LANE_PID=
 # lane_phase NAME COMMAND...: in the lane, run it and keep its output,
@@ -158,6 +167,28 @@ lane_replay() {	# NAME: what lane_phase kept, and its exit status
 	echo "# $1 ran for $secs s in the debug lane, ending $end s into the run"
 	return "$rc"
 }
+# debug_lane: the kernel (built, or its failure reported), then phases
+debug_lane() {
+	if lane_phase debug-kernel debug_build_wait; then
+		echo ok >"$LANE_DIR/kernel"
+	else
+		echo failed >"$LANE_DIR/kernel"
+	fi
+	debug_worker
+}
+# debug_worker: once the kernel is there, every debug phase no other worker
+# took (mkdir is the claim)
+debug_worker() {
+	local n
+	while [ ! -f "$LANE_DIR/kernel" ] && kill -0 "$LANE_PID" 2>/dev/null; do
+		sleep 5
+	done
+	[ "$(cat "$LANE_DIR/kernel" 2>/dev/null)" = ok ] || return 0
+	for n in $DEBUG_VM; do
+		mkdir "$LANE_DIR/claim-$n" 2>/dev/null || continue
+		lane_phase "$n" debug_cmd "$n"
+	done
+}
 lane_start() {
 	local n
 	[ "${PPV_DEBUG:-1}" != 0 ] || return 0
@@ -171,7 +202,7 @@ lane_start() {
 	# its own process group (job control), so that an interrupted run
 	# stops the lane's guests too
 	set -m
-	debug_phases </dev/null &
+	debug_lane </dev/null &
 	LANE_PID=$!
 	set +m
 	echo "# debug lane: pid $LANE_PID, output in $LANE_DIR until it is replayed at the end"
@@ -179,6 +210,8 @@ lane_start() {
 lane_end() {
 	local name
 	[ -n "$LANE_PID" ] || return 0
+	echo "# the main lane's phases are done: it takes debug phases too"
+	debug_worker </dev/null
 	echo "# waiting for the debug lane"
 	wait "$LANE_PID"
 	LANE_PID=
