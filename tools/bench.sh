@@ -37,7 +37,7 @@ for r in $(seq 1 "$rounds"); do
 	for d in $order; do
 		t0=$(date +%s)
 		DRIVER=$d "$top/qemu-setup/boot.sh" --mode test --tests "load bench" \
-			--timeout $((120 + 12 * secs)) --append "ppv.env.PPV_BENCH_SECONDS=$secs" \
+			--timeout $((180 + 12 * secs)) --append "ppv.env.PPV_BENCH_SECONDS=$secs" \
 			"${extra[@]}" >"$out/run-$r-$d.log" 2>&1 || true
 		awk -v r="$r" -v d="$d" '/^# BENCH / { printf "%s\t%s\t%s\t%s\n", r, d, $3, $4 }' \
 			"$out/run-$r-$d.log" >>"$out/raw.tsv"

@@ -26,10 +26,17 @@ ping -q -c 2 -W 2 "$HOST_IP" >/dev/null 2>&1
 # iperf3 after boot waits in getrandom() until the kernel's random pool is
 # seeded, which burns some 1.2 s of guest CPU in try_to_generate_entropy()
 # under icount (measured: 622 busy ticks for the first 5-s TCP run, 505 for
-# the next ones): reading /dev/random waits for that here instead, then one
-# short transfer fills ARP, routes and the allocators' caches.
+# the next ones): reading /dev/random waits for that here instead. Then
+# PPV_BENCH_WARMUP (5) s of TCP each way: the first TCP connection after
+# boot ramps up over its first seconds with either driver (7.3 under
+# icount, 5-s sends one after the other: virtio_net 1.15 -> 2.91 Gbit/s
+# across the first, 2.94 flat in the next; ppvnet 1.07 -> 3.30, then 3.2
+# flat), so a run measured from a cold start counts the warm-up in its
+# cost: every row is measured warm.
 dd if=/dev/random of=/dev/null bs=1 count=1 2>/dev/null
-iperf3 -c "$HOST_IP" -t 1 >/dev/null 2>&1
+w=${PPV_BENCH_WARMUP:-5}
+iperf3 -c "$HOST_IP" -t "$w" >/dev/null 2>&1
+iperf3 -c "$HOST_IP" -t "$w" -R >/dev/null 2>&1
 HZ_USER=100	# /proc/stat counts in USER_HZ
 
 busy() {	# busy ticks of all CPUs so far
