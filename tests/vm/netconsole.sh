@@ -49,7 +49,7 @@ load_mark
 # one ethtool -S each: a look takes 0.3 s under load on the debug kernel)
 # until the flood has filled the ring, then write the lines; while netpoll
 # has not polled yet, more, up to PPV_NC_MAX (1000). ppvnet notifies the
-# device when its queue stops (ppv_tx_arm()), and QEMU's TX timer then
+# device when its queue stops (ppv_tx_flush()), and QEMU's TX timer then
 # flushes at once: the ring is full for moments only.
 tx_stopped() {
 	ethtool -S "$IF" | awk '$1 == "tx0_stops:" { s = $2 } $1 == "tx0_wakes:" { w = $2 }
