@@ -118,6 +118,7 @@ class Vm:
         self.verdict = None
         self.panic = None
         self.stop = False
+        self.last_req = None   # [request, when asked, when answered]
         self.booted = False
         self.quiet = True     # kernel log off the console (retry: on)
 
@@ -227,32 +228,61 @@ class Vm:
         return ["ip", "netns", "exec", self.ns] + cmd
 
     def control_loop(self):
-        """Serve the guest's requests on ttyS1."""
+        """Serve the guest's requests on ttyS1: "@N request" is answered with
+        "@N answer" (lib.sh's host()); a number asked again (the guest saw
+        no answer in 30 s) gets the remembered answer, not a second run."""
         path = f"{self.rundir}/ctl.sock"
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        for _ in range(300):
+        t0 = time.time()
+        while not self.stop:
             try:
                 s.connect(path)
                 break
-            except OSError:
+            except OSError as e:
+                if time.time() - t0 > 120:
+                    log(f"cannot connect to the guest's ttyS1 at {path}: {e};"
+                        " the guest's requests will go unanswered")
+                    return
                 time.sleep(0.1)
-        else:
-            return
+        answers = {}
+        dropped = False
         buf = b""
-        while not self.stop:
-            r, _, _ = select.select([s], [], [], 0.5)
-            if not r:
-                continue
-            data = s.recv(4096)
-            if not data:
-                return
-            buf += data
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                req = line.decode(errors="replace").strip()
-                if req:
-                    reply = self.serve(req)
-                    s.sendall((reply.replace("\n", " | ") + "\n").encode())
+        try:
+            while not self.stop:
+                r, _, _ = select.select([s], [], [], 0.5)
+                if not r:
+                    continue
+                data = s.recv(4096)
+                if not data:
+                    return
+                buf += data
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    req = line.decode(errors="replace").strip()
+                    tag = ""
+                    m = re.match(r"@(\d+) (.*)", req)
+                    if m:
+                        tag, req = f"@{m.group(1)} ", m.group(2)
+                    if not req:
+                        continue
+                    self.last_req = [req, time.time(), None]
+                    if tag and tag in answers:
+                        reply = answers[tag]
+                        log(f"guest asked again for {tag}'{req}'")
+                    else:
+                        reply = self.serve(req).replace("\n", " | ")
+                        if tag:
+                            answers[tag] = reply
+                            answers.pop(f"@{int(tag[1:]) - 20} ", None)
+                    if tag == f"@{self.a.drop_answer} " and not dropped:
+                        dropped = True   # --drop-answer: as if lost
+                        log(f"dropping the answer to {tag}'{req}'")
+                    else:
+                        s.sendall((tag + reply + "\n").encode())
+                    self.last_req[2] = time.time()
+        except Exception as e:  # say so: the guest would wait in silence
+            if not self.stop:
+                log(f"the guest's request channel failed: {e!r}")
 
     def serve(self, req):
         try:
@@ -396,6 +426,12 @@ class Vm:
             if left <= 0:
                 log(f"timeout: guest still running after {a.timeout}s, "
                     f"hung in test '{self.last_test}'; killing QEMU")
+                if self.last_req:
+                    req, got, done = self.last_req
+                    log(f"the guest's last request to the host: '{req}', "
+                        f"{time.time() - got:.0f} s ago, " +
+                        (f"answered in {done - got:.1f} s" if done else
+                         "not answered"))
                 self.tail(logf)
                 return 2
             if not self.booted and time.time() - t0 > a.boot_timeout:
@@ -519,6 +555,9 @@ def main():
     p.add_argument("--timeout", type=int, default=300, help="seconds")
     p.add_argument("--boot-timeout", type=int, default=180,
                    help="seconds for the kernel to reach /init")
+    p.add_argument("--drop-answer", type=int, default=0,
+                   help="harness self-test: lose the first answer to the "
+                   "guest's request number N")
     p.add_argument("--log", default="", help="console log file")
     p.add_argument("--echo", action="store_true", help="echo whole console")
     a = p.parse_args()

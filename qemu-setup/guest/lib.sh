@@ -42,15 +42,38 @@ expect() {
 verdict() { echo "PPV-VERDICT passed=$((T_N - T_FAIL)) failed=$T_FAIL"; }
 
 # Ask the host (qemu-setup/vm.py) for something over ttyS1; prints its reply.
+# /init opens ttyS1 once (host_open), so the $(host ...) subshells share one
+# open port instead of opening and closing it per request. Each request
+# carries a number ("@N request"), the answer the same ("@N answer"). An
+# answer that does not come within 30 s (a byte lost on the serial line, an
+# RX interrupt the guest never saw: one CI run hung 300 s there, on a busy
+# host) is asked for again, up to 5 times; the host answers a repeated
+# number from its memory without running the request twice, and a late
+# answer to an earlier try is skipped. Each wait is logged on the console.
+host_open() {
+	[ -c /dev/ttyS1 ] || return 0
+	stty -F /dev/ttyS1 raw -echo 115200
+	exec 3<>/dev/ttyS1
+	HOST_FD_OPEN=1
+}
 host() {
-	if [ -z "$HOST_FD_OPEN" ]; then
-		stty -F /dev/ttyS1 raw -echo 115200
-		exec 3<>/dev/ttyS1
-		HOST_FD_OPEN=1
-	fi
-	echo "$*" >&3
-	read -r reply <&3
-	echo "$reply"
+	local id try reply
+	[ -n "$HOST_FD_OPEN" ] || host_open
+	id=$(($(cat /tmp/host.seq 2>/dev/null || echo 0) + 1))
+	echo $id >/tmp/host.seq
+	try=1
+	while [ $try -le 5 ]; do
+		echo "@$id $*" >&3
+		while read -t "${PPV_HOST_WAIT:-30}" -r reply <&3; do
+			case $reply in
+			"@$id "*) echo "${reply#"@$id "}"; return 0 ;;
+			esac
+		done
+		echo "# host: no answer to request $id '$*' within ${PPV_HOST_WAIT:-30} s (try $try of 5)" >/dev/console
+		try=$((try + 1))
+	done
+	echo "error no answer from the host"
+	return 1
 }
 
 # Kernel log lines that fail whatever test produced them: kernel reports

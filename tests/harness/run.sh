@@ -133,7 +133,24 @@ t "death before /init: fails after the second" "no such message" \
 	has "before /init twice"
 show
 
-# 6. Nothing of these runs is left: their namespaces, and QEMUs (found by
+# 6. An answer to one of the guest's requests (lib.sh's host()) is lost on
+# the serial line: the guest says so, asks again, and the host answers from
+# memory; each request gets its own answer. (One CI run's guest waited for
+# such an answer for 300 s.)
+echo "# ---- lost answer"
+vm 120 --tests "load hostchan" --drop-answer 2 --append "ppv.env.PPV_HOST_WAIT=3"
+t "lost answer: good boot exits 0" "got $RC" [ "$RC" = 0 ]
+t "lost answer: the host dropped answer 2" "no such message" \
+	has "dropping the answer to @2 'ping'"
+t "lost answer: the guest said it waited" "no such message" \
+	has "# host: no answer to request 2 'ping' within 3 s (try 1 of 5)"
+t "lost answer: asked again, answered from memory" "no such message" \
+	has "guest asked again for @2 'ping'"
+n=$(grep -c "^ok [0-9]* - host request [123] answered" "$OUT")
+t "lost answer: all 3 requests answered ($n)" "got $n" [ "$n" = 3 ]
+show
+
+# 7. Nothing of these runs is left: their namespaces, and QEMUs (found by
 # their /tmp/ppv-<pid>/ sockets, as other runs may be going on meanwhile).
 echo "# ---- leftovers of runs ${RUNS[*]}"
 left_ns='' left_qemu=''
