@@ -51,6 +51,28 @@ fuzz:
 stress:
 	PPV_STRESS=1 tests/run-all.sh 'stress-*'
 
+# On your own Debian VM (not the test host): register ppvnet with DKMS,
+# which builds it for every installed kernel with headers and each new
+# one; then tools/ppvnet-bind moves a NIC to it. dkms-uninstall undoes it.
+DKMS_VER := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' net-driver/dkms.conf)
+.PHONY: dkms-install dkms-uninstall
+dkms-install:
+	command -v dkms >/dev/null || apt-get install -y dkms
+	rm -rf /usr/src/ppvnet-$(DKMS_VER)
+	mkdir -p /usr/src/ppvnet-$(DKMS_VER)
+	cp net-driver/*.[ch] net-driver/Kbuild net-driver/Makefile net-driver/dkms.conf \
+		/usr/src/ppvnet-$(DKMS_VER)/
+	dkms add ppvnet/$(DKMS_VER) || true
+	for k in /lib/modules/*/build; do \
+		r=$$(basename $$(dirname $$k)); \
+		dkms install ppvnet/$(DKMS_VER) -k $$r || exit 1; \
+	done
+	install -m 755 tools/ppvnet-bind /usr/local/sbin/ppvnet-bind
+
+dkms-uninstall:
+	dkms remove ppvnet/$(DKMS_VER) --all || true
+	rm -rf /usr/src/ppvnet-$(DKMS_VER) /usr/local/sbin/ppvnet-bind
+
 # An interactive guest shell on the console
 shell:
 	qemu-setup/boot.sh --mode shell --echo --timeout 3600

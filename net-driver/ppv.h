@@ -26,6 +26,11 @@
 #define PPV_DRV_NAME	"ppvnet"
 #define PPV_DRV_VERSION	"0.3"
 
+/* Queue pairs ppvnet uses at most, whatever the device offers. */
+#define PPV_MAX_QP	16
+/* Smallest ring ethtool -G takes: room for the longest TX chain twice. */
+#define PPV_RING_MIN	64
+
 /* The 12-byte virtio-net header of VIRTIO_F_VERSION_1 (virtio 1.x 5.1.6). */
 #define PPV_HDR_LEN	12
 
@@ -161,6 +166,12 @@ struct ppv_queue {
 
 struct ppv_priv;
 
+enum ppv_irq_mode {
+	PPV_IRQ_PER_QP,		/* MSI-X: config, then one vector per pair */
+	PPV_IRQ_SHARED,		/* MSI-X: config, one vector for all queues */
+	PPV_IRQ_INTX,
+};
+
 /*
  * A TX packet in flight: one kmem_cache object, holding what the device
  * reads besides the skb: the virtio-net header when the skb has no private
@@ -238,8 +249,10 @@ struct ppv_priv {
 	bool dma_api;			/* ACCESS_PLATFORM: addresses from the DMA API */
 	u16 dev_mtu;			/* VIRTIO_NET_F_MTU: the device's MTU, or 0 */
 	u32 tx_usecs;			/* ethtool -C tx-usecs: see ppv_tx_arm() */
-	bool msix;
+	enum ppv_irq_mode irq_mode;	/* vectors taken at probe (ppv_irq.c) */
 	int config_irq;			/* requested config/INTx IRQ, or 0 */
+	int queue_irq;			/* PPV_IRQ_SHARED: the queues' IRQ, or 0 */
+	char queue_irq_name[IFNAMSIZ + 16];
 	struct work_struct config_work;
 
 	/*
@@ -262,10 +275,33 @@ struct ppv_priv {
 	atomic64_t resets;		/* resets that brought the datapath back */
 	atomic64_t reset_fail;		/* resets (and rebuilds) that failed */
 
+	/*
+	 * The control queue (ppv_ctrl.c), up with the data queues. Its works
+	 * take rtnl, so they are never cancelled under it: they may be
+	 * scheduled only while ctrl_work_enabled (under work_lock), which
+	 * ppv_remove() clears before it cancels them.
+	 */
+	struct ppv_queue ctrlq;
+	bool ctrl_broken;		/* a command went unanswered: wait for reset */
+	void *ctrl_lost;		/* its buffer, freed after the reset */
+	bool ctrl_work_enabled;
+	struct work_struct rx_mode_work;
+	struct work_struct announce_work;
+	DECLARE_BITMAP(vlans, VLAN_N_VID);	/* ndo_vlan_rx_add_vid()'s */
+	atomic64_t ctrl_cmds;		/* commands answered */
+	atomic64_t ctrl_errors;		/* refused, or a bad used entry */
+	atomic64_t ctrl_timeouts;	/* not answered in time */
+	atomic64_t announces;		/* announcements sent and acknowledged */
+
 	bool up;			/* ppv_up() built everything */
-	unsigned int nqp;
+	unsigned int nqp;		/* active queue pairs (ethtool -L) */
+	unsigned int max_qp;		/* pairs ppvnet may use: qp[] */
+	unsigned int dev_max_qp;	/* max_virtqueue_pairs, 1 without MQ */
+	u16 rx_ring, tx_ring;		/* ethtool -G sizes, 0: the device's */
+	u16 rx_ring_max, tx_ring_max;	/* the device's, read at probe */
 	struct ppv_qp *qp;
 	u64 bad_config;			/* config reads that never settled */
+	struct dentry *debugfs;		/* ppvnet/<PCI address>/ */
 };
 
 static inline bool ppv_has(const struct ppv_priv *priv, unsigned int bit)
@@ -280,8 +316,9 @@ int ppv_reset(struct ppv_priv *priv);
 int ppv_negotiate(struct ppv_priv *priv);
 void ppv_add_status(struct ppv_priv *priv, u8 bits);
 int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status);
+u16 ppv_queue_max(struct ppv_priv *priv, u16 index);
 int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
-		    u16 vector);
+		    u16 vector, u16 want);
 void ppv_queue_free(struct ppv_priv *priv, struct ppv_queue *q);
 int ppv_set_config_vector(struct ppv_priv *priv, u16 vector);
 
@@ -319,9 +356,60 @@ static inline void ppv_notify(struct ppv_queue *q)
 	iowrite16(q->index, q->notify);
 }
 
+/*
+ * From the IRQ handlers, the TX timer, ppv_poll(), the refill work and
+ * ppv_up(): IRQs are not always off here, so not __napi_schedule_irqoff()
+ * (lockdep caught that in open). Only RX's interrupt is turned off until
+ * the poll ends: TX's is turned on and off under the xmit lock alone
+ * (ppv_tx_arm()), as ppv_start_xmit() does it too.
+ */
+static inline void ppv_qp_schedule(struct ppv_qp *qp)
+{
+	if (napi_schedule_prep(&qp->napi)) {
+		ppv_vring_disable_cb(&qp->rxq.vr);
+		__napi_schedule(&qp->napi);
+	}
+}
+
 /* ppv_main.c */
-void ppv_qp_schedule(struct ppv_qp *qp);
 void ppv_schedule_reset(struct ppv_priv *priv);
+int ppv_reshape(struct net_device *dev, unsigned int nqp, u16 rx_ring,
+		u16 tx_ring);
+
+/* ppv_ctrl.c */
+void ppv_ctrl_init(struct ppv_priv *priv);
+void ppv_ctrl_schedule(struct ppv_priv *priv, struct work_struct *work);
+void ppv_ctrl_disable(struct ppv_priv *priv);
+u16 ppv_ctrl_index(const struct ppv_priv *priv);
+int ppv_ctrl_open(struct ppv_priv *priv);
+void ppv_ctrl_close(struct ppv_priv *priv);
+int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
+		 size_t len);
+int ppv_ctrl_apply(struct ppv_priv *priv);
+int ppv_ctrl_set_pairs(struct ppv_priv *priv, unsigned int n);
+void ppv_ctrl_announce(struct ppv_priv *priv);
+void ppv_set_rx_mode(struct net_device *dev);
+int ppv_set_mac_address(struct net_device *dev, void *p);
+int ppv_vlan_rx_add_vid(struct net_device *dev, __be16 proto, u16 vid);
+int ppv_vlan_rx_kill_vid(struct net_device *dev, __be16 proto, u16 vid);
+int ppv_set_features(struct net_device *dev, netdev_features_t features);
+
+/* ppv_debugfs.c */
+void ppv_debugfs_init(void);
+void ppv_debugfs_exit(void);
+struct dentry *ppv_debugfs_dir(void);
+void ppv_debugfs_add(struct ppv_priv *priv);
+void ppv_debugfs_remove(struct ppv_priv *priv);
+
+/* ppv_irq.c */
+int ppv_alloc_vectors(struct ppv_priv *priv, unsigned int max_qp);
+const char *ppv_irq_mode_name(const struct ppv_priv *priv);
+u16 ppv_qp_vector(const struct ppv_priv *priv, unsigned int i);
+u16 ppv_config_vector(const struct ppv_priv *priv);
+int ppv_qp_irq(const struct ppv_priv *priv, unsigned int i);
+unsigned int ppv_qp_cpu(const struct ppv_priv *priv, unsigned int i);
+int ppv_request_irqs(struct ppv_priv *priv);
+void ppv_free_irqs(struct ppv_priv *priv);
 
 /* ppv_rx.c */
 int ppv_rx_open(struct ppv_qp *qp);
@@ -344,9 +432,11 @@ unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
 bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		bool timer);
 void ppv_tx_close(struct ppv_qp *qp);
+enum hrtimer_restart ppv_tx_timer(struct hrtimer *t);
 
 /* ppv_ethtool.c */
 extern const struct ethtool_ops ppv_ethtool_ops;
+extern const struct netdev_stat_ops ppv_stat_ops;	/* 6.10+ */
 void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 
 /* Count one event in a per-queue statistics block. */

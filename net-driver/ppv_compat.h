@@ -97,4 +97,36 @@ static inline void ppv_hrtimer_setup(struct hrtimer *t,
 #endif
 }
 
+/*
+ * 6.8: a queue names its NAPI, a NAPI its IRQ, for the netdev netlink's
+ * queue-get and napi-get (2a502ff0c4e4 "net: Add queue and napi
+ * association", 26793bfb5d60 "net: Add NAPI IRQ support"). Called under
+ * rtnl, with @napi enabled, and with NULL before it is disabled.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
+				      struct napi_struct *napi, int irq)
+{
+	if (napi && irq > 0)
+		netif_napi_set_irq(napi, irq);
+	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, napi);
+}
+#else
+static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
+				      struct napi_struct *napi, int irq)
+{
+}
+#endif
+
+/*
+ * 6.10: per-queue statistics for the netdev netlink's qstats-get
+ * (ab63a2387cb9 "netdev: add per-queue statistics"), with their
+ * rx-alloc-fail, GRO/GSO and stop/wake counters.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define PPV_HAVE_QSTATS	1
+#include <net/netdev_queues.h>
+#endif
+
 #endif /* _PPV_COMPAT_H */

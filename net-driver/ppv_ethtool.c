@@ -56,6 +56,10 @@ static const struct ppv_stat_desc ppv_irq_stat_desc[] = {
 static const char * const ppv_dev_stat_names[] = {
 	"resets",	/* device resets that brought the datapath back */
 	"reset_fail",	/* resets and rebuilds that failed (retried) */
+	"ctrl_cmds",	/* control commands the device answered */
+	"ctrl_errors",	/* ... refused, or answered with a bad used entry */
+	"ctrl_timeouts", /* ... not answered in time (the device was reset) */
+	"announces",	/* announcements sent after the device asked */
 };
 
 #define PPV_DEV_NSTATS	ARRAY_SIZE(ppv_dev_stat_names)
@@ -89,7 +93,8 @@ void ppv_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 	unsigned int i;
 	u64 v[6];
 
-	for (i = 0; i < priv->nqp; i++) {
+	/* every pair that ever ran: totals never go back after ethtool -L */
+	for (i = 0; i < priv->max_qp; i++) {
 		const struct ppv_qp *qp = &priv->qp[i];
 
 		ppv_read_stats(&qp->rx_stats.syncp, &qp->rx_stats, rx,
@@ -156,6 +161,10 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 	/* in the order of ppv_dev_stat_names */
 	*data++ = atomic64_read(&priv->resets);
 	*data++ = atomic64_read(&priv->reset_fail);
+	*data++ = atomic64_read(&priv->ctrl_cmds);
+	*data++ = atomic64_read(&priv->ctrl_errors);
+	*data++ = atomic64_read(&priv->ctrl_timeouts);
+	*data++ = atomic64_read(&priv->announces);
 	for (q = 0; q < priv->nqp; q++) {
 		const struct ppv_qp *qp = &priv->qp[q];
 
@@ -187,10 +196,71 @@ static void ppv_get_ringparam(struct net_device *dev,
 	struct ppv_priv *priv = netdev_priv(dev);
 
 	/* the device's sizes, known while the interface is up */
-	ring->rx_max_pending = priv->qp[0].rxq.num;
-	ring->tx_max_pending = priv->qp[0].txq.num;
-	ring->rx_pending = ring->rx_max_pending;
-	ring->tx_pending = ring->tx_max_pending;
+	ring->rx_max_pending = priv->rx_ring_max;
+	ring->tx_max_pending = priv->tx_ring_max;
+	ring->rx_pending = priv->rx_ring ?: priv->rx_ring_max;
+	ring->tx_pending = priv->tx_ring ?: priv->tx_ring_max;
+}
+
+/*
+ * ethtool -G: split rings take a power of two up to the device's size;
+ * a running interface is rebuilt with them. The device's size is stored
+ * as 0, "the device's", which is what a later rebuild asks for.
+ */
+static int ppv_set_ringparam(struct net_device *dev,
+			     struct ethtool_ringparam *ring,
+			     struct kernel_ethtool_ringparam *kring,
+			     struct netlink_ext_ack *extack)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	u32 rx = ring->rx_pending, tx = ring->tx_pending;
+
+	if (ring->rx_mini_pending || ring->rx_jumbo_pending)
+		return -EINVAL;
+	if (rx < PPV_RING_MIN || tx < PPV_RING_MIN ||
+	    rx > priv->rx_ring_max || tx > priv->tx_ring_max) {
+		NL_SET_ERR_MSG_MOD(extack, "ring size below "
+				   __stringify(PPV_RING_MIN)
+				   " or above the device's (ethtool -g)");
+		return -EINVAL;
+	}
+	if (!is_power_of_2(rx) || !is_power_of_2(tx)) {
+		NL_SET_ERR_MSG_MOD(extack, "ring sizes must be powers of two");
+		return -EINVAL;
+	}
+	return ppv_reshape(dev, priv->nqp,
+			   rx == priv->rx_ring_max ? 0 : rx,
+			   tx == priv->tx_ring_max ? 0 : tx);
+}
+
+static void ppv_get_channels(struct net_device *dev,
+			     struct ethtool_channels *ch)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	ch->max_combined = priv->max_qp;
+	ch->combined_count = priv->nqp;
+	/* the config interrupt, with MSI-X */
+	ch->max_other = priv->irq_mode == PPV_IRQ_INTX ? 0 : 1;
+	ch->other_count = ch->max_other;
+}
+
+/* ethtool -L combined N: the device is told at the rebuild's DRIVER_OK */
+static int ppv_set_channels(struct net_device *dev,
+			    struct ethtool_channels *ch)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	if (ch->rx_count || ch->tx_count)
+		return -EINVAL;
+	if (ch->other_count != (priv->irq_mode == PPV_IRQ_INTX ? 0 : 1))
+		return -EINVAL;
+	if (!ch->combined_count || ch->combined_count > priv->max_qp)
+		return -EINVAL;
+	if (ch->combined_count == priv->nqp)
+		return 0;
+	return ppv_reshape(dev, ch->combined_count, priv->rx_ring,
+			   priv->tx_ring);
 }
 
 /*
@@ -225,6 +295,105 @@ static int ppv_set_coalesce(struct net_device *dev,
 	return 0;
 }
 
+#ifdef PPV_HAVE_QSTATS
+/*
+ * netdev netlink qstats: the active pairs' counters per queue, and the
+ * pairs ethtool -L took away as the base, so that queues plus base add up
+ * to ndo_get_stats64's totals (which count every pair that ever ran).
+ */
+static void ppv_qstats_rx_add(const struct ppv_qp *qp,
+			      struct netdev_queue_stats_rx *rx)
+{
+	static const struct ppv_stat_desc f[] = {
+		PPV_RX_STAT(packets), PPV_RX_STAT(bytes),
+		PPV_RX_STAT(refill_fail), PPV_RX_STAT(gso),
+	};
+	u64 v[ARRAY_SIZE(f)];
+
+	ppv_read_stats(&qp->rx_stats.syncp, &qp->rx_stats, f, ARRAY_SIZE(f), v);
+	rx->packets += v[0];
+	rx->bytes += v[1];
+	rx->alloc_fail += v[2];
+	rx->hw_gro_packets += v[3];
+}
+
+static void ppv_qstats_tx_add(const struct ppv_qp *qp,
+			      struct netdev_queue_stats_tx *tx)
+{
+	static const struct ppv_stat_desc f[] = {
+		PPV_TX_STAT(packets), PPV_TX_STAT(bytes), PPV_TX_STAT(csum),
+		PPV_TX_STAT(tso), PPV_TX_STAT(stops), PPV_TX_STAT(wakes),
+	};
+	u64 v[ARRAY_SIZE(f)];
+
+	ppv_read_stats(&qp->tx_stats.syncp, &qp->tx_stats, f, ARRAY_SIZE(f), v);
+	tx->packets += v[0];
+	tx->bytes += v[1];
+	tx->needs_csum += v[2];
+	tx->hw_gso_packets += v[3];
+	tx->stop += v[4];
+	tx->wake += v[5];
+}
+
+/* the fields ppvnet reports, zeroed (the core marks the others unset) */
+static void ppv_qstats_zero(struct netdev_queue_stats_rx *rx,
+			    struct netdev_queue_stats_tx *tx)
+{
+	if (rx) {
+		rx->packets = 0;
+		rx->bytes = 0;
+		rx->alloc_fail = 0;
+		rx->hw_gro_packets = 0;
+	}
+	if (tx) {
+		tx->packets = 0;
+		tx->bytes = 0;
+		tx->needs_csum = 0;
+		tx->hw_gso_packets = 0;
+		tx->stop = 0;
+		tx->wake = 0;
+	}
+}
+
+static void ppv_get_queue_stats_rx(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_rx *rx)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	ppv_qstats_zero(rx, NULL);
+	ppv_qstats_rx_add(&priv->qp[idx], rx);
+}
+
+static void ppv_get_queue_stats_tx(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_tx *tx)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	ppv_qstats_zero(NULL, tx);
+	ppv_qstats_tx_add(&priv->qp[idx], tx);
+}
+
+static void ppv_get_base_stats(struct net_device *dev,
+			       struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	unsigned int i;
+
+	ppv_qstats_zero(rx, tx);
+	for (i = priv->nqp; i < priv->max_qp; i++) {
+		ppv_qstats_rx_add(&priv->qp[i], rx);
+		ppv_qstats_tx_add(&priv->qp[i], tx);
+	}
+}
+
+const struct netdev_stat_ops ppv_stat_ops = {
+	.get_queue_stats_rx	= ppv_get_queue_stats_rx,
+	.get_queue_stats_tx	= ppv_get_queue_stats_tx,
+	.get_base_stats		= ppv_get_base_stats,
+};
+#endif
+
 const struct ethtool_ops ppv_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_TX_USECS,
 	.get_drvinfo		= ppv_get_drvinfo,
@@ -232,6 +401,9 @@ const struct ethtool_ops ppv_ethtool_ops = {
 	.set_coalesce		= ppv_set_coalesce,
 	.get_link		= ethtool_op_get_link,
 	.get_ringparam		= ppv_get_ringparam,
+	.set_ringparam		= ppv_set_ringparam,
+	.get_channels		= ppv_get_channels,
+	.set_channels		= ppv_set_channels,
 	.get_sset_count		= ppv_get_sset_count,
 	.get_strings		= ppv_get_strings,
 	.get_ethtool_stats	= ppv_get_ethtool_stats,

@@ -8,6 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 
+#include "ppv.h"
 #include "ppv_fault.h"
 
 static const char * const ppv_fault_names[PPV_FAULT_NR] = {
@@ -27,10 +28,11 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_RX_SKB]	= "fail_rx_skb",
 	[PPV_FAULT_TX_INDIR]	= "fail_tx_indir",
 	[PPV_FAULT_RX_LIE_NBUF]	= "lie_rx_num_buffers",
+	[PPV_FAULT_CTRL]	= "fail_ctrl",
+	[PPV_FAULT_CTRL_LOST]	= "lose_ctrl",
 };
 
 static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];
-static struct dentry *ppv_fault_dir;
 
 bool ppv_should_fail(enum ppv_fault_site site)
 {
@@ -42,16 +44,17 @@ void ppv_fault_init(void)
 	static const struct fault_attr init = FAULT_ATTR_INITIALIZER;
 	unsigned int i;
 
-	/* debugfs failures only lose the knobs, never the driver */
-	ppv_fault_dir = debugfs_create_dir("ppvnet", NULL);
+	/*
+	 * in ppvnet's debugfs directory (ppv_debugfs.c), which goes with the
+	 * module; debugfs failures only lose the knobs, never the driver
+	 */
 	for (i = 0; i < PPV_FAULT_NR; i++) {
 		ppv_fault_attr[i] = init;
-		fault_create_debugfs_attr(ppv_fault_names[i], ppv_fault_dir,
+		fault_create_debugfs_attr(ppv_fault_names[i], ppv_debugfs_dir(),
 					  &ppv_fault_attr[i]);
 	}
 }
 
 void ppv_fault_exit(void)
 {
-	debugfs_remove_recursive(ppv_fault_dir);
 }

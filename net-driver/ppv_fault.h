@@ -29,6 +29,8 @@ enum ppv_fault_site {
 	PPV_FAULT_RX_SKB,	/* skb around a received buffer, frag_list skbs */
 	PPV_FAULT_TX_INDIR,	/* mapping of a TX indirect table */
 	PPV_FAULT_RX_LIE_NBUF,	/* RX: the device claims one buffer more than it used */
+	PPV_FAULT_CTRL,		/* control command buffer: allocation, mapping */
+	PPV_FAULT_CTRL_LOST,	/* control command: the device is never notified */
 	PPV_FAULT_NR
 };
 

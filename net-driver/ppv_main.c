@@ -22,74 +22,8 @@
 #include "ppv_compat.h"
 #include "ppv_fault.h"
 
-/* MSI-X: vector 0 for config changes, vector 1 + n for queue pair n. */
-#define PPV_CONFIG_VECTOR	0
-
 /* Device resets from ppv_reset_work(): at most one a second. */
 #define PPV_RESET_INTERVAL	HZ
-
-/*
- * From the IRQ handlers, the TX timer, ppv_poll() and ppv_open(): IRQs are
- * not always off here, so not __napi_schedule_irqoff() (lockdep caught that
- * in open). Only RX's interrupt is turned off until the poll ends: TX's is
- * turned on and off under the xmit lock alone (ppv_tx_arm()), as
- * ppv_start_xmit() does it too.
- */
-void ppv_qp_schedule(struct ppv_qp *qp)
-{
-	if (napi_schedule_prep(&qp->napi)) {
-		ppv_vring_disable_cb(&qp->rxq.vr);
-		__napi_schedule(&qp->napi);
-	}
-}
-
-static irqreturn_t ppv_qp_interrupt(int irq, void *data)
-{
-	struct ppv_qp *qp = data;
-
-	ppv_stat_inc(&qp->irq_stats, irqs);
-	ppv_qp_schedule(qp);
-	return IRQ_HANDLED;
-}
-
-/* ppv_tx_arm()'s timer: poll for the completions no interrupt reports. */
-static enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
-{
-	struct ppv_qp *qp = container_of(t, struct ppv_qp, tx_timer);
-
-	ppv_stat_inc(&qp->irq_stats, tx_timer);
-	WRITE_ONCE(qp->tx_timer_fired, true);
-	ppv_qp_schedule(qp);
-	return HRTIMER_NORESTART;
-}
-
-static irqreturn_t ppv_config_interrupt(int irq, void *data)
-{
-	struct ppv_priv *priv = data;
-
-	schedule_work(&priv->config_work);
-	return IRQ_HANDLED;
-}
-
-/* INTx: one shared line; reading the ISR says why and deasserts it. */
-static irqreturn_t ppv_intx_interrupt(int irq, void *data)
-{
-	struct ppv_priv *priv = data;
-	u8 isr = ioread8(priv->isr);
-	unsigned int i;
-
-	if (!isr)
-		return IRQ_NONE;
-	if (isr & VIRTIO_PCI_ISR_CONFIG)
-		schedule_work(&priv->config_work);
-	if (isr & 1) {
-		for (i = 0; i < priv->nqp; i++) {
-			ppv_stat_inc(&priv->qp[i].irq_stats, irqs);
-			ppv_qp_schedule(&priv->qp[i]);
-		}
-	}
-	return IRQ_HANDLED;
-}
 
 /*
  * The TX ring is shared with ppv_start_xmit(), which reaps completions and
@@ -153,6 +87,8 @@ static void ppv_update_carrier(struct ppv_priv *priv)
 
 	if (ppv_read_config(priv, mac, &status))
 		return;
+	if (status & VIRTIO_NET_S_ANNOUNCE)
+		ppv_ctrl_announce(priv);
 	if (status & VIRTIO_NET_S_LINK_UP) {
 		if (!netif_carrier_ok(priv->dev))
 			netdev_info(priv->dev, "link up\n");
@@ -179,69 +115,6 @@ static void ppv_config_work(struct work_struct *work)
 	ppv_update_carrier(priv);
 }
 
-static void ppv_free_irqs(struct ppv_priv *priv)
-{
-	unsigned int i;
-
-	for (i = 0; i < priv->nqp; i++) {
-		if (priv->qp[i].irq) {
-			free_irq(priv->qp[i].irq, &priv->qp[i]);
-			priv->qp[i].irq = 0;
-		}
-	}
-	if (priv->config_irq) {
-		free_irq(priv->config_irq, priv);
-		priv->config_irq = 0;
-	}
-}
-
-static int ppv_request_irqs(struct ppv_priv *priv)
-{
-	struct net_device *dev = priv->dev;
-	struct pci_dev *pdev = priv->pdev;
-	unsigned int i;
-	int irq, err;
-
-	if (!priv->msix) {
-		irq = pci_irq_vector(pdev, 0);
-		err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
-		      request_irq(irq, ppv_intx_interrupt, IRQF_SHARED,
-				  dev->name, priv);
-		if (err) {
-			netdev_err(dev, "cannot request INTx IRQ %d: %d\n", irq, err);
-			return err;
-		}
-		priv->config_irq = irq;
-		return 0;
-	}
-
-	irq = pci_irq_vector(pdev, PPV_CONFIG_VECTOR);
-	err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
-	      request_irq(irq, ppv_config_interrupt, 0, dev->name, priv);
-	if (err) {
-		netdev_err(dev, "cannot request config IRQ %d: %d\n", irq, err);
-		return err;
-	}
-	priv->config_irq = irq;
-	for (i = 0; i < priv->nqp; i++) {
-		struct ppv_qp *qp = &priv->qp[i];
-
-		snprintf(qp->irq_name, sizeof(qp->irq_name), "%s-qp%u",
-			 dev->name, i);
-		irq = pci_irq_vector(pdev, 1 + i);
-		err = ppv_should_fail(PPV_FAULT_IRQ) ? -EBUSY :
-		      request_irq(irq, ppv_qp_interrupt, 0, qp->irq_name, qp);
-		if (err) {
-			netdev_err(dev, "cannot request IRQ %d for queue pair %u: %d\n",
-				   irq, i, err);
-			ppv_free_irqs(priv);
-			return err;
-		}
-		qp->irq = irq;
-	}
-	return 0;
-}
-
 /* Free what ppv_open() built; the device must be reset and NAPI disabled. */
 static void ppv_free_queues(struct ppv_priv *priv)
 {
@@ -255,6 +128,7 @@ static void ppv_free_queues(struct ppv_priv *priv)
 		ppv_queue_free(priv, &qp->txq);
 		ppv_queue_free(priv, &qp->rxq);
 	}
+	ppv_ctrl_close(priv);
 }
 
 static int ppv_setup_queues(struct ppv_priv *priv)
@@ -264,12 +138,13 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 
 	for (i = 0; i < priv->nqp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
-		u16 vec = priv->msix ? 1 + i : VIRTIO_MSI_NO_VECTOR;
+		u16 vec = ppv_qp_vector(priv, i);
 
-		err = ppv_queue_setup(priv, &qp->rxq, 2 * i, vec);
+		err = ppv_queue_setup(priv, &qp->rxq, 2 * i, vec, priv->rx_ring);
 		if (err)
 			return err;
-		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1, vec);
+		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1, vec,
+				      priv->tx_ring);
 		if (err)
 			return err;
 		/*
@@ -284,7 +159,7 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 		if (err)
 			return err;
 	}
-	return 0;
+	return ppv_ctrl_open(priv);
 }
 
 static void ppv_refill_enable(struct ppv_priv *priv, bool on)
@@ -316,6 +191,32 @@ void ppv_schedule_reset(struct ppv_priv *priv)
 	spin_unlock_irqrestore(&priv->work_lock, flags);
 }
 
+static void ppv_down(struct ppv_priv *priv, bool rebuild);
+
+/*
+ * Transmit on the queue pair whose interrupt goes to this CPU: CPU c sends
+ * on pair c mod nqp (ppv_qp_cpu() spreads the IRQs the same way). Only a
+ * hint: a failure costs locality, not correctness.
+ */
+static void ppv_set_xps(struct ppv_priv *priv)
+{
+	cpumask_var_t mask;
+	unsigned int i, cpu, n = 0;
+
+	if (priv->nqp == 1 || !zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return;
+	for (i = 0; i < priv->nqp; i++) {
+		cpumask_clear(mask);
+		n = 0;
+		for_each_online_cpu(cpu)
+			if (n++ % priv->nqp == i)
+				cpumask_set_cpu(cpu, mask);
+		if (netif_set_xps_queue(priv->dev, mask, i))
+			netdev_warn(priv->dev, "no XPS map for queue %u\n", i);
+	}
+	free_cpumask_var(mask);
+}
+
 /* Build the datapath and start it: ndo_open and every rebuild. rtnl held. */
 static int ppv_up(struct ppv_priv *priv)
 {
@@ -326,8 +227,8 @@ static int ppv_up(struct ppv_priv *priv)
 	err = ppv_negotiate(priv);
 	if (err)
 		return err;
-	if (priv->msix) {
-		err = ppv_set_config_vector(priv, PPV_CONFIG_VECTOR);
+	if (priv->irq_mode != PPV_IRQ_INTX) {
+		err = ppv_set_config_vector(priv, ppv_config_vector(priv));
 		if (err)
 			goto err_reset;
 	}
@@ -353,6 +254,7 @@ static int ppv_up(struct ppv_priv *priv)
 		if (ppv_vring_in_flight(&qp->rxq.vr) < qp->rxq.vr.num / 2)
 			ppv_rx_schedule_refill(qp, HZ / 50);
 		napi_enable(&qp->napi);
+		ppv_queue_set_napi(dev, i, &qp->napi, ppv_qp_irq(priv, i));
 		/*
 		 * An interrupt that came while NAPI was disabled was lost, and
 		 * with event index none comes again until the used ring is
@@ -364,6 +266,13 @@ static int ppv_up(struct ppv_priv *priv)
 	}
 	ppv_update_carrier(priv);
 	priv->up = true;
+	/* a device that starts from reset: pairs, MAC, filters, offloads */
+	err = ppv_ctrl_apply(priv);
+	if (err) {
+		ppv_down(priv, false);
+		return err;
+	}
+	ppv_set_xps(priv);
 	/*
 	 * Wake, not start: after a rebuild the qdisc holds packets that
 	 * ppv_down()'s netif_tx_disable() kept back, and only a wake
@@ -392,7 +301,7 @@ err_reset:
  *  4. the device reset: it stops touching the rings;
  * only then are IRQs, rings, packets, pages and BQL state freed.
  */
-static void ppv_down(struct ppv_priv *priv)
+static void ppv_down(struct ppv_priv *priv, bool rebuild)
 {
 	struct net_device *dev = priv->dev;
 	unsigned int i;
@@ -403,8 +312,10 @@ static void ppv_down(struct ppv_priv *priv)
 	ppv_refill_enable(priv, false);
 	for (i = 0; i < priv->nqp; i++)
 		cancel_delayed_work_sync(&priv->qp[i].refill);
-	for (i = 0; i < priv->nqp; i++)
+	for (i = 0; i < priv->nqp; i++) {
+		ppv_queue_set_napi(dev, i, NULL, 0);
 		napi_disable(&priv->qp[i].napi);
+	}
 	netif_tx_disable(dev);
 	/* nothing arms it now; a run in progress finds NAPI disabled */
 	for (i = 0; i < priv->nqp; i++)
@@ -413,7 +324,9 @@ static void ppv_down(struct ppv_priv *priv)
 	ppv_reset(priv);
 	ppv_free_irqs(priv);
 	cancel_work_sync(&priv->config_work);
-	netif_carrier_off(dev);
+	/* a rebuild keeps the link: ppv_up() reads it again */
+	if (!rebuild)
+		netif_carrier_off(dev);
 	ppv_free_queues(priv);
 }
 
@@ -425,44 +338,98 @@ static int ppv_open(struct net_device *dev)
 static int ppv_stop(struct net_device *dev)
 {
 	/* after a failed rebuild nothing is up: ppv_down() returns at once */
-	ppv_down(netdev_priv(dev));
+	ppv_down(netdev_priv(dev), false);
+	netif_carrier_off(dev);
+	return 0;
+}
+
+/* What a rebuild may change: everything that sizes rings and buffers. */
+struct ppv_shape {
+	unsigned int mtu;
+	unsigned int nqp;
+	u16 rx_ring, tx_ring;
+};
+
+static void ppv_get_shape(struct ppv_priv *priv, struct ppv_shape *sh)
+{
+	sh->mtu = priv->dev->mtu;
+	sh->nqp = priv->nqp;
+	sh->rx_ring = priv->rx_ring;
+	sh->tx_ring = priv->tx_ring;
+}
+
+/* Down or in a rebuild: the stack's queues follow the pairs. */
+static int ppv_set_shape(struct ppv_priv *priv, const struct ppv_shape *sh)
+{
+	int err;
+
+	if (sh->nqp != priv->nqp) {
+		err = netif_set_real_num_queues(priv->dev, sh->nqp, sh->nqp);
+		if (err)
+			return err;
+		priv->nqp = sh->nqp;
+	}
+	WRITE_ONCE(priv->dev->mtu, sh->mtu);
+	priv->rx_ring = sh->rx_ring;
+	priv->tx_ring = sh->tx_ring;
 	return 0;
 }
 
 /**
  * ppv_rebuild - take a running interface down and up again, safely
  * @dev: netdev, running; rtnl held
- * @mtu: MTU of the rebuilt datapath
+ * @sh: MTU, queue pairs and ring sizes of the rebuilt datapath
  *
- * The one path for every change that needs new rings or buffers (MTU
- * today) and for the device reset. If the new datapath cannot be built, the
- * old MTU is tried again; if that fails too, the interface stays running
- * with its queues stopped and the reset work retries.
+ * The one path for every change that needs new rings or buffers (MTU,
+ * ethtool -L, ethtool -G) and for the device reset. The carrier stays on
+ * and the qdisc keeps its packets meanwhile. If the new datapath cannot be
+ * built, the old shape is tried again; if that fails too, the interface
+ * stays running without carrier, its queues stopped, and the reset work
+ * retries.
  *
- * Return: 0, or the error of the attempt with @mtu.
+ * Return: 0, or the error of the attempt with @sh.
  */
-static int ppv_rebuild(struct net_device *dev, unsigned int mtu)
+static int ppv_rebuild(struct net_device *dev, const struct ppv_shape *sh)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
-	unsigned int old = dev->mtu;
+	struct ppv_shape old;
 	int err;
 
-	ppv_down(priv);
-	WRITE_ONCE(dev->mtu, mtu);
-	err = ppv_up(priv);
+	ppv_get_shape(priv, &old);
+	ppv_down(priv, true);
+	err = ppv_set_shape(priv, sh);
+	if (!err)
+		err = ppv_up(priv);
 	if (!err)
 		return 0;
-	if (mtu != old) {
-		netdev_err(dev, "cannot restart with MTU %u (%d): keeping MTU %u\n",
-			   mtu, err, old);
-		WRITE_ONCE(dev->mtu, old);
-		if (!ppv_up(priv))
+	if (memcmp(sh, &old, sizeof(old))) {
+		netdev_err(dev, "cannot restart with MTU %u, %u queue pairs, rings %u/%u (%d): keeping MTU %u, %u pairs, rings %u/%u\n",
+			   sh->mtu, sh->nqp, sh->rx_ring, sh->tx_ring, err,
+			   old.mtu, old.nqp, old.rx_ring, old.tx_ring);
+		if (!ppv_set_shape(priv, &old) && !ppv_up(priv))
 			return err;
 	}
 	netdev_err(dev, "cannot restart the datapath (%d): retrying\n", err);
+	netif_carrier_off(dev);
 	atomic64_inc(&priv->reset_fail);
 	ppv_schedule_reset(priv);
 	return err;
+}
+
+/* ethtool -L combined N and -G rx N tx N: rebuild when running. */
+int ppv_reshape(struct net_device *dev, unsigned int nqp, u16 rx_ring,
+		u16 tx_ring)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	struct ppv_shape sh;
+
+	ppv_get_shape(priv, &sh);
+	sh.nqp = nqp;
+	sh.rx_ring = rx_ring;
+	sh.tx_ring = tx_ring;
+	if (!netif_running(dev))
+		return ppv_set_shape(priv, &sh);
+	return ppv_rebuild(dev, &sh);
 }
 
 static void ppv_reset_work(struct work_struct *work)
@@ -476,7 +443,10 @@ static void ppv_reset_work(struct work_struct *work)
 	if (netif_running(dev)) {
 		WRITE_ONCE(priv->last_reset, jiffies);
 		netdev_warn(dev, "resetting the device\n");
-		if (!ppv_rebuild(dev, dev->mtu)) {
+		struct ppv_shape sh;
+
+		ppv_get_shape(priv, &sh);
+		if (!ppv_rebuild(dev, &sh)) {
 			atomic64_inc(&priv->resets);
 			netdev_info(dev, "device reset: datapath back\n");
 		}
@@ -490,11 +460,15 @@ static void ppv_reset_work(struct work_struct *work)
  */
 static int ppv_change_mtu(struct net_device *dev, int mtu)
 {
+	struct ppv_shape sh;
+
 	if (!netif_running(dev)) {
 		WRITE_ONCE(dev->mtu, mtu);
 		return 0;
 	}
-	return ppv_rebuild(dev, mtu);
+	ppv_get_shape(netdev_priv(dev), &sh);
+	sh.mtu = mtu;
+	return ppv_rebuild(dev, &sh);
 }
 
 static const struct net_device_ops ppv_netdev_ops = {
@@ -503,8 +477,12 @@ static const struct net_device_ops ppv_netdev_ops = {
 	.ndo_start_xmit		= ppv_start_xmit,
 	.ndo_get_stats64	= ppv_get_stats64,
 	.ndo_change_mtu		= ppv_change_mtu,
-	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_set_mac_address	= ppv_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_rx_mode	= ppv_set_rx_mode,
+	.ndo_set_features	= ppv_set_features,
+	.ndo_vlan_rx_add_vid	= ppv_vlan_rx_add_vid,
+	.ndo_vlan_rx_kill_vid	= ppv_vlan_rx_kill_vid,
 };
 
 /*
@@ -532,8 +510,17 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 	if (ppv_has(priv, VIRTIO_NET_F_GUEST_TSO4) ||
 	    ppv_has(priv, VIRTIO_NET_F_GUEST_TSO6))
 		rx |= NETIF_F_GRO_HW;
+	/* with CTRL_GUEST_OFFLOADS ethtool -K rx / rx-gro-hw switch them */
+	if (ppv_has(priv, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
+		hw |= rx;
 	dev->hw_features |= hw;
 	dev->features |= hw | rx | NETIF_F_HIGHDMA;
+	if (ppv_has(priv, VIRTIO_NET_F_CTRL_VLAN))
+		dev->features |= NETIF_F_HW_VLAN_CTAG_FILTER;
+	if (ppv_has(priv, VIRTIO_NET_F_CTRL_RX))
+		dev->priv_flags |= IFF_UNICAST_FLT;
+	if (ppv_has(priv, VIRTIO_NET_F_CTRL_MAC_ADDR))
+		dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	/*
 	 * Room for the virtio-net header in front of the frame: the stack
 	 * then leaves it in every skb it builds, and a packet whose headroom
@@ -542,28 +529,6 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 	 */
 	dev->needed_headroom = PPV_HDR_LEN;
 	dev->vlan_features = dev->features;
-}
-
-static int ppv_alloc_vectors(struct ppv_priv *priv)
-{
-	struct pci_dev *pdev = priv->pdev;
-	int n = 1 + priv->nqp, got;
-
-	got = ppv_should_fail(PPV_FAULT_VECTORS) ? -ENOSPC :
-	      pci_alloc_irq_vectors(pdev, n, n, PCI_IRQ_MSIX);
-	if (got == n) {
-		priv->msix = true;
-		return 0;
-	}
-	got = ppv_should_fail(PPV_FAULT_VECTORS) ? -ENOSPC :
-	      pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_INTX);
-	if (got == 1) {
-		dev_info(&pdev->dev, "no %d MSI-X vectors: using INTx\n", n);
-		priv->msix = false;
-		return 0;
-	}
-	dev_err(&pdev->dev, "neither %d MSI-X vectors nor INTx: %d\n", n, got);
-	return got < 0 ? got : -ENOSPC;
 }
 
 static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -576,7 +541,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	int err;
 
 	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
-	      alloc_etherdev(sizeof(*priv));
+	      alloc_etherdev_mq(sizeof(*priv), PPV_MAX_QP);
 	if (!dev) {
 		dev_err(&pdev->dev, "cannot allocate the netdev\n");
 		return -ENOMEM;
@@ -586,11 +551,13 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->dev = dev;
 	priv->pdev = pdev;
 	priv->nqp = 1;
+	priv->max_qp = 1;
 	spin_lock_init(&priv->work_lock);
 	priv->tx_usecs = PPV_TX_USECS_DEFAULT;
 	INIT_WORK(&priv->config_work, ppv_config_work);
 	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
 	priv->reset_enabled = true;
+	ppv_ctrl_init(priv);
 	pci_set_drvdata(pdev, priv);
 
 	err = pci_enable_device(pdev);
@@ -612,7 +579,16 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (err)
 		goto err_transport;
 	err = ppv_read_config(priv, mac, &status);
+	/* the rings' largest sizes, for ethtool -g while down */
+	priv->rx_ring_max = ppv_queue_max(priv, 0);
+	priv->tx_ring_max = ppv_queue_max(priv, 1);
 	ppv_reset(priv);
+	if (err)
+		goto err_transport;
+	/* as many pairs as CPUs to start with, as virtio_net does */
+	priv->max_qp = min_t(unsigned int, priv->dev_max_qp, PPV_MAX_QP);
+	priv->nqp = min(priv->max_qp, num_online_cpus());
+	err = netif_set_real_num_queues(dev, priv->nqp, priv->nqp);
 	if (err)
 		goto err_transport;
 	if (ppv_has(priv, VIRTIO_NET_F_MAC) && is_valid_ether_addr(mac)) {
@@ -626,13 +602,14 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 
 	priv->qp = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
-		   kcalloc(priv->nqp, sizeof(*priv->qp), GFP_KERNEL);
+		   kcalloc(priv->max_qp, sizeof(*priv->qp), GFP_KERNEL);
 	if (!priv->qp) {
-		dev_err(&pdev->dev, "cannot allocate %u queue pairs\n", priv->nqp);
+		dev_err(&pdev->dev, "cannot allocate %u queue pairs\n",
+			priv->max_qp);
 		err = -ENOMEM;
 		goto err_transport;
 	}
-	for (i = 0; i < priv->nqp; i++) {
+	for (i = 0; i < priv->max_qp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
 
 		qp->priv = priv;
@@ -645,12 +622,15 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		netif_napi_add(dev, &qp->napi, ppv_poll);
 	}
 
-	err = ppv_alloc_vectors(priv);
+	err = ppv_alloc_vectors(priv, priv->max_qp);
 	if (err)
 		goto err_napi;
 
 	dev->netdev_ops = &ppv_netdev_ops;
 	dev->ethtool_ops = &ppv_ethtool_ops;
+#ifdef PPV_HAVE_QSTATS
+	dev->stat_ops = &ppv_stat_ops;
+#endif
 	ppv_set_netdev_features(priv);
 	dev->min_mtu = ETH_MIN_MTU;
 	/*
@@ -671,15 +651,17 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "cannot register netdev: %d\n", err);
 		goto err_vectors;
 	}
-	netdev_info(dev, "ppvnet %s at %s, MAC %pM, features %#llx, %s\n",
+	ppv_debugfs_add(priv);
+	netdev_info(dev, "ppvnet %s at %s, MAC %pM, features %#llx, %u of %u queue pairs, %s\n",
 		    PPV_DRV_VERSION, pci_name(pdev), dev->dev_addr,
-		    priv->features, priv->msix ? "MSI-X" : "INTx");
+		    priv->features, priv->nqp, priv->max_qp,
+		    ppv_irq_mode_name(priv));
 	return 0;
 
 err_vectors:
 	pci_free_irq_vectors(pdev);
 err_napi:
-	for (i = 0; i < priv->nqp; i++)
+	for (i = 0; i < priv->max_qp; i++)
 		netif_napi_del(&priv->qp[i].napi);
 	kfree(priv->qp);
 err_transport:
@@ -705,12 +687,14 @@ static void ppv_remove(struct pci_dev *pdev)
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
 	unsigned int i;
 
+	ppv_debugfs_remove(priv);
 	ppv_reset_disable(priv);
+	ppv_ctrl_disable(priv);
 	unregister_netdev(priv->dev);	/* runs ppv_stop() if up */
 	ppv_reset(priv);
 	cancel_work_sync(&priv->config_work);
 	pci_free_irq_vectors(pdev);
-	for (i = 0; i < priv->nqp; i++)
+	for (i = 0; i < priv->max_qp; i++)
 		netif_napi_del(&priv->qp[i].napi);
 	kfree(priv->qp);
 	ppv_transport_release(priv);
@@ -724,6 +708,7 @@ static void ppv_shutdown(struct pci_dev *pdev)
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
 
 	ppv_reset_disable(priv);
+	ppv_ctrl_disable(priv);
 	rtnl_lock();
 	netif_device_detach(priv->dev);
 	if (netif_running(priv->dev))
@@ -753,10 +738,12 @@ static int __init ppv_init(void)
 	err = ppv_tx_cache_create();
 	if (err)
 		return err;
+	ppv_debugfs_init();
 	ppv_fault_init();
 	err = pci_register_driver(&ppv_pci_driver);
 	if (err) {
 		ppv_fault_exit();
+		ppv_debugfs_exit();
 		ppv_tx_cache_destroy();
 	}
 	return err;
@@ -766,6 +753,7 @@ static void __exit ppv_exit(void)
 {
 	pci_unregister_driver(&ppv_pci_driver);
 	ppv_fault_exit();
+	ppv_debugfs_exit();
 	ppv_tx_cache_destroy();
 }
 

@@ -33,7 +33,14 @@
 			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO4) |		\
 			 BIT_ULL(VIRTIO_NET_F_GUEST_TSO6) |		\
 			 BIT_ULL(VIRTIO_NET_F_GUEST_ECN) |		\
-			 BIT_ULL(VIRTIO_NET_F_MRG_RXBUF))
+			 BIT_ULL(VIRTIO_NET_F_MRG_RXBUF) |		\
+			 BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |		\
+			 BIT_ULL(VIRTIO_NET_F_CTRL_RX) |		\
+			 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN) |		\
+			 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |		\
+			 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) |	\
+			 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
+			 BIT_ULL(VIRTIO_NET_F_MQ))
 
 /* Feature bits and the one they require (virtio 1.x 5.1.3.1). */
 static const struct {
@@ -45,6 +52,12 @@ static const struct {
 	{ VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_GUEST_CSUM },
 	{ VIRTIO_NET_F_GUEST_ECN, VIRTIO_NET_F_GUEST_TSO4, VIRTIO_NET_F_GUEST_TSO6 },
+	{ VIRTIO_NET_F_CTRL_RX, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_CTRL_VLAN, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_CTRL_MAC_ADDR, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_MQ, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 };
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
@@ -293,6 +306,32 @@ int ppv_negotiate(struct ppv_priv *priv)
 		}
 	}
 
+	/*
+	 * VIRTIO_NET_F_MQ: max_virtqueue_pairs must be 1..0x8000 (virtio 1.x
+	 * 5.1.4.1); outside, the feature is not used. It places the control
+	 * queue (at 2 * max_virtqueue_pairs), so it is the device's number;
+	 * ppvnet uses up to PPV_MAX_QP of them.
+	 */
+	priv->dev_max_qp = 1;
+	if (wanted & BIT_ULL(VIRTIO_NET_F_MQ)) {
+		u16 n = 0;
+
+		if (priv->device && priv->device_len >=
+		    offsetofend(struct virtio_net_config, max_virtqueue_pairs))
+			n = ioread16(priv->device +
+				     offsetof(struct virtio_net_config,
+					      max_virtqueue_pairs));
+		if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
+		    n > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) {
+			wanted &= ~BIT_ULL(VIRTIO_NET_F_MQ);
+			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+				dev_warn(dev, "device offers %u queue pairs: multiqueue not used\n",
+					 n);
+		} else {
+			priv->dev_max_qp = n;
+		}
+	}
+
 	iowrite32(0, PPV_CFG(priv, guest_feature_select));
 	iowrite32(lower_32_bits(wanted), PPV_CFG(priv, guest_feature));
 	iowrite32(1, PPV_CFG(priv, guest_feature_select));
@@ -364,24 +403,33 @@ int ppv_set_config_vector(struct ppv_priv *priv, u16 vector)
 
 /*
  * Allocate queue @index's ring in coherent memory, sized from the device's
- * queue_size, and hand it to the device with MSI-X @vector
+ * queue_size or @want if smaller (0: the device's), and hand it to the device with MSI-X @vector
  * (VIRTIO_MSI_NO_VECTOR for INTx). The queue is enabled; the device may use
  * it once DRIVER_OK is set.
  */
+/* The size the device offers for queue @index (read after FEATURES_OK). */
+u16 ppv_queue_max(struct ppv_priv *priv, u16 index)
+{
+	iowrite16(index, PPV_CFG(priv, queue_select));
+	return ioread16(PPV_CFG(priv, queue_size));
+}
+
 int ppv_queue_setup(struct ppv_priv *priv, struct ppv_queue *q, u16 index,
-		    u16 vector)
+		    u16 vector, u16 want)
 {
 	struct device *dev = &priv->pdev->dev;
 	u16 num, off;
 	int err;
 
-	iowrite16(index, PPV_CFG(priv, queue_select));
-	num = ioread16(PPV_CFG(priv, queue_size));
+	num = ppv_queue_max(priv, index);
 	if (!num || num > PPV_VRING_MAX || (num & (num - 1))) {
 		dev_err(dev, "queue %u: device offers size %u, need a power of two in 1..%u\n",
 			index, num, PPV_VRING_MAX);
 		return -ENODEV;
 	}
+	/* ethtool -G: a smaller power of two (virtio 1.x 4.1.4.3.2) */
+	if (want && want < num)
+		num = want;
 	if (ioread16(PPV_CFG(priv, queue_enable))) {
 		dev_err(dev, "queue %u is already enabled after reset\n", index);
 		return -EBUSY;

@@ -453,6 +453,17 @@ unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
 	return pkts;
 }
 
+/* ppv_tx_arm()'s timer: poll for the completions no interrupt reports. */
+enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
+{
+	struct ppv_qp *qp = container_of(t, struct ppv_qp, tx_timer);
+
+	ppv_stat_inc(&qp->irq_stats, tx_timer);
+	WRITE_ONCE(qp->tx_timer_fired, true);
+	ppv_qp_schedule(qp);
+	return HRTIMER_NORESTART;
+}
+
 /**
  * ppv_tx_arm - decide how the packets in flight will be reaped
  * @qp: queue pair

@@ -25,9 +25,10 @@ done
 bins="/bin/busybox $(command -v iperf3 ethtool sockperf)$extra"
 
 key=$( {
-	echo "$krel $ref_modules $bins"
+	echo "$krel $ref_modules 8021q $bins"
 	[ -n "$ko" ] && sha256sum "$ko"
-	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* "$0" $bins
+	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* \
+		"$PPV_TOP"/tools/ppvnet-bind "$0" $bins
 } | sha256sum | cut -c1-16)
 out=$kdir/initramfs-$key.cpio
 if [ -f "$out" ]; then
@@ -93,6 +94,10 @@ add_mod() {
 for m in $ref_modules; do
 	add_mod "$m"
 done
+# tests/vm/ctrl.sh's VLAN interface (lib.sh's load_mods 8021q)
+order=$root/lib/modules/ppv/8021q.order
+: >"$order"
+add_mod 8021q
 if [ -n "$ko" ]; then
 	# a module built for another release fails only at insmod in the
 	# guest, as a bare "Invalid module format": say so here
@@ -114,6 +119,8 @@ add_mod netconsole
 cp "$PPV_TOP/qemu-setup/guest/init" "$root/init"
 cp "$PPV_TOP"/qemu-setup/guest/lib.sh "$root/ppv/"
 cp "$PPV_TOP"/tests/vm/*.sh "$root/ppv/tests/"
+# what a user runs on their VM, tested in the guest (tests/vm/bind.sh)
+cp "$PPV_TOP"/tools/ppvnet-bind "$root/ppv/"
 chmod +x "$root/init"
 
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$out.tmp"

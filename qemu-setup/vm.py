@@ -294,11 +294,15 @@ class Vm:
             if req.startswith("hmp "):   # a QEMU monitor command (debugging)
                 r = self.qmp.cmd("human-monitor-command",
                                  **{"command-line": req[4:]})
-                return r.get("return", json.dumps(r))
+                return r.get("return", json.dumps(r)).strip() or "ok"
             if req.startswith("udpsink "):
                 return self.udpsink(req.split()[1:])
             if req.startswith("xfer "):
                 return self.xfer(req.split()[1:])
+            if req.startswith("rawsend "):
+                return self.rawsend(req.split()[1:])
+            if req.startswith("garp "):
+                return self.garp(req.split()[1:])
             if req.startswith("sh "):
                 r = subprocess.run(["ip", "netns", "exec", self.ns, "sh", "-c",
                                     req[3:]], stdout=subprocess.PIPE,
@@ -337,6 +341,59 @@ class Vm:
                 return str(sum(1 for ln in f
                                if rx.search(ln.decode(errors="replace"))))
         return "error usage: udpsink start|count PORT [REGEX]"
+
+    # Raw frames from the host's tap (tests/vm/ctrl.sh: the device's MAC,
+    # multicast and VLAN filters): "rawsend VID COUNT DSTMAC" sends COUNT
+    # frames of the local experimental ethertype 0x88b5 to DSTMAC, tagged
+    # with VLAN VID unless VID is 0. No stack on either side answers them.
+    RAW = ("import socket, sys, struct\n"
+           "vid, n, dst = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]\n"
+           "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\n"
+           "s.bind(('ppvtap0', 0))\n"
+           "src = open('/sys/class/net/ppvtap0/address').read().strip()\n"
+           "mac = lambda m: bytes.fromhex(m.replace(':', ''))\n"
+           "f = mac(dst) + mac(src)\n"
+           "if vid: f += struct.pack('!HH', 0x8100, vid)\n"
+           "f += struct.pack('!H', 0x88b5) + b'ppvnet filter test'.ljust(46)\n"
+           "for i in range(n): s.send(f)\n")
+
+    def rawsend(self, args):
+        if (len(args) != 3 or not args[0].isdigit() or not args[1].isdigit()
+                or not re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", args[2])):
+            return "error usage: rawsend VID COUNT DSTMAC"
+        r = subprocess.run(["ip", "netns", "exec", self.ns, sys.executable,
+                            "-c", self.RAW] + args, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=30)
+        return "ok" if r.returncode == 0 else "error " + r.stdout.strip()
+
+    # Gratuitous ARPs on the host's tap (tests/vm/ctrl.sh: the guest's
+    # announcement): "garp start IP" counts, from then on, ARP frames whose
+    # sender and target address are both IP; "garp count" says how many.
+    GARP = ("import socket, sys\n"
+            "ip = socket.inet_aton(sys.argv[1])\n"
+            "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, "
+            "socket.htons(0x0806))\n"
+            "s.bind(('ppvtap0', 0))\n"
+            "n = 0\n"
+            "while True:\n"
+            "    f = s.recv(2048)\n"
+            "    if len(f) >= 42 and f[28:32] == ip and f[38:42] == ip:\n"
+            "        n += 1\n"
+            "        open(sys.argv[2], 'w').write(str(n))\n")
+
+    def garp(self, args):
+        path = os.path.join(self.rundir, "garp.txt")
+        if len(args) == 2 and args[0] == "start":
+            with open(path, "w") as f:
+                f.write("0")
+            self.start(["ip", "netns", "exec", self.ns, sys.executable, "-c",
+                        self.GARP, args[1], path], "garp")
+            time.sleep(0.5)
+            return "ok"
+        if args == ["count"]:
+            with open(path) as f:
+                return f.read().strip() or "0"
+        return "error usage: garp start IP | garp count"
 
     # A TCP peer for checked transfers (tests/vm/xfer.sh), IPv4 and IPv6 on
     # one port: "PUT BYTES ID" then BYTES bytes: it appends "ID SHA256

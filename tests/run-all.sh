@@ -28,8 +28,10 @@ vm() {
 BASIC="load link ping counters iperf_tcp unload"
 # What ppvnet passes on top: UDP counts, TX completions of a paused sender
 # and tx-usecs changes under load, ethtool vs ip, checked transfers, MTU
-# changes, link flaps from the monitor, 20 load/traffic/unload cycles.
-PPV="load link ping counters iperf_tcp udp txidle stats xfer mtu flap cycles unload"
+# changes, link flaps from the monitor, 20 load/traffic/unload cycles; the
+# control queue's filters, MAC, VLANs, offloads and announcements (ctrl,
+# which virtio_net passes too).
+PPV="load link ping counters iperf_tcp udp txidle stats ctrl xfer mtu flap cycles unload"
 # A TX ring that fills (stops and wakes) and netconsole under load with
 # netpoll's budget-0 polls: with indirect tables and the header in the
 # skb's headroom a packet takes one descriptor, and QEMU drains 256 of them
@@ -115,8 +117,9 @@ debug_cmd() {
 	# ACCESS_PLATFORM, so ppvnet maps through the DMA API (the other
 	# phases, but faults, use physical addresses, the default)
 	debug-vm-ppvnet)
-		vm ppvnet debug --device-opts iommu_platform=on \
-			--append ppv.env.PPV_CYCLES=8 --tests "$PPV" ;;
+		vm ppvnet debug --device-opts iommu_platform=on --queues 2 \
+			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4" \
+			--tests "${PPV% unload} mq debugfs unload" ;;
 	debug-vm-ppvnet-life)
 		vm ppvnet debug --append "$LIFE_DBG" --tests "$LIFE" ;;
 	debug-vm-ppvnet-txtimer)
@@ -227,12 +230,22 @@ phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 # after the harness, whose stale-namespace test wants the only vm.py running
 lane_start
-phase vm-virtio_net-6.1 vm virtio_net default --tests "$BASIC"
+phase vm-virtio_net-6.1 vm virtio_net default --tests "${BASIC% unload} ctrl bind unload"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
 # (the wait for late messages, 65 s, on 6.12 and the debug kernel only)
 phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "${LIFE% latelog}"
-# INTx: queue and config-change interrupts through the ISR (flaps)
-phase vm-ppvnet-6.1-intx vm ppvnet default --vectors 0 --tests "load link ping iperf_tcp intx flap unload"
+# Two queue pairs (mq=on): traffic on both, ethtool -L and -G under load,
+# checked transfers; virtio_net passes the same test. Then the vector
+# fallbacks with two pairs: one MSI-X vector shared by all queues
+# (vectors=2), and INTx with queue and config-change interrupts through the
+# ISR (flaps)
+MQ="--queues 2 --append ppv.env.PPV_QUEUES=2"
+phase vm-ppvnet-6.1-mq vm ppvnet default $MQ --tests "load link mq debugfs xfer unload"
+phase vm-virtio_net-6.1-mq vm virtio_net default $MQ --tests "load link mq unload"
+phase vm-ppvnet-6.1-shared vm ppvnet default --queues 2 --vectors 2 \
+	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=shared" \
+	--tests "load link ping mq unload"
+phase vm-ppvnet-6.1-intx vm ppvnet default --queues 2 --vectors 0 --tests "load link ping iperf_tcp intx flap unload"
 # no event index: interrupts and kicks by the flags alone
 phase vm-ppvnet-6.1-noevidx vm ppvnet default --device-opts event_idx=off \
 	--append "ppv.env.PPV_MTU_CHANGES=10 ppv.env.PPV_UPDOWN=10" \

@@ -65,7 +65,9 @@ host() {
 	while [ $try -le 5 ]; do
 		echo "@$id $*" >&3
 		while read -t "${PPV_HOST_WAIT:-30}" -r reply <&3; do
+			# read drops the space of an empty answer ("@N ")
 			case $reply in
+			"@$id") echo; return 0 ;;
 			"@$id "*) echo "${reply#"@$id "}"; return 0 ;;
 			esac
 		done
@@ -288,6 +290,13 @@ driver_load() {
 		;;
 	esac
 	wait_if || { echo "no interface appeared for $PCI"; return 1; }
+}
+# load_mods NAME: the modules of lib/modules/ppv/NAME.order (initramfs.sh)
+load_mods() {
+	local m
+	for m in $(cat "/lib/modules/ppv/$1.order"); do
+		[ -d "/sys/module/$m" ] || insmod "/lib/modules/ppv/$m.ko" || return 1
+	done
 }
 driver_unload() {
 	case $DRIVER in

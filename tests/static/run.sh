@@ -2,7 +2,7 @@
 # Static checks of net-driver/ (TAP): a warning-free W=1 build, sparse
 # (C=2) clean, for each kernel series Debian ships amd64 headers for (one
 # TAP line each), checkpatch.pl --strict clean apart from the justified
-# exceptions in tests/static/checkpatch-exceptions.
+# exceptions in tests/static/checkpatch-exceptions, and dkms builds.
 # checkpatch.pl comes from Debian's linux-source package (the headers'
 # version), extracted once into the cache.
 set -uo pipefail
@@ -84,5 +84,37 @@ for f in "$top"/net-driver/*.[ch]; do
 		notok "checkpatch --strict clean: $rel" "${lines[@]}"
 	fi
 done
+# DKMS (net-driver/dkms.conf, what make dkms-install registers on a user's
+# VM): dkms itself builds the module for 6.1 and 6.12, in a throwaway DKMS
+# and source tree against the cached headers (nothing is installed).
+if "$top/qemu-setup/deps.sh" dkms >/dev/null 2>&1; then
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/net-driver/dkms.conf")
+	for k in default 6.12; do
+		kdir=$(KERNEL=$k "$top/qemu-setup/fetch-kernel.sh" --headers 2>/dev/null) ||
+			{ notok "dkms build for KERNEL=$k" "no headers"; continue; }
+		rel=$(basename "$kdir")
+		t=$(mktemp -d)
+		mkdir -p "$t/src/ppvnet-$ver" "$t/tree"
+		cp "$top"/net-driver/*.[ch] "$top"/net-driver/Kbuild "$top"/net-driver/Makefile \
+			"$top"/net-driver/dkms.conf "$t/src/ppvnet-$ver/"
+		d=(-m ppvnet -v "$ver" --dkmstree "$t/tree" --sourcetree "$t/src")
+		out=$( { dkms add "${d[@]}" && dkms build "${d[@]}" -k "$rel" \
+			--kernelsourcedir "$kdir/build"; } 2>&1)
+		ko=$t/tree/ppvnet/$ver/$rel/x86_64/module/ppvnet.ko
+		vm=$(modinfo -F vermagic "$ko" 2>/dev/null)
+		if [ "${vm%% *}" = "$rel" ]; then
+			ok "dkms build of ppvnet $ver for $rel"
+		else
+			mapfile -t lines < <(echo "$out" | tail -n 10)
+			notok "dkms build of ppvnet $ver for $rel (vermagic '${vm%% *}')" "${lines[@]}"
+		fi
+		rm -rf "$t"
+	done
+	# the version DKMS installs under is the driver's
+	dv=$(sed -n 's/^#define PPV_DRV_VERSION\t"\(.*\)"/\1/p' "$top/net-driver/ppv.h")
+	if [ "$dv" = "$ver" ]; then ok "dkms.conf version $ver is the driver's"; else notok "dkms.conf version $ver is the driver's" "ppv.h says '$dv'"; fi
+else
+	notok "dkms installed (qemu-setup/deps.sh dkms)"
+fi
 echo "$((n - fail)) passed, $fail failed"
 [ $fail = 0 ]

@@ -92,3 +92,57 @@ for site in fail_ring fail_pool fail_irq; do
 done
 net_up
 check "ping after the fault walk" ping -q -c 3 -i 0.1 -W 2 "$HOST_IP"
+
+# Control commands (VIRTIO_NET_F_CTRL_VQ): every failure site of a command
+# (its buffer, its mapping, the MAC filter of the receive mode: fail_ctrl)
+# makes it fail with a dmesg line and change nothing; the next one works.
+# ctrl_walk NAME TRIGGER UNDO CHECK: TRIGGER sends commands, CHECK (may be
+# empty) tells that it took no effect
+ctrl_walk() {
+	local name=$1 trig=$2 undo=$3 chk=$4 k=1 runs=0 bad= rc hit
+	while [ $k -le 12 ]; do
+		dmesg_mark
+		fi_arm fail_ctrl $k
+		eval "$trig" 2>/dev/null; rc=$?
+		sleep 0.5	# the receive mode is sent from a work
+		hit=0; fi_hit fail_ctrl && hit=1
+		fi_off fail_ctrl
+		eval "$undo"
+		if [ $hit = 0 ]; then break; fi
+		runs=$((runs + 1))
+		[ -z "$chk" ] || eval "$chk" || bad="$bad k=$k:$chk:rc=$rc"
+		dmesg_new | grep -qE "control command|MAC filter" || bad="$bad k=$k:no-dmesg-line"
+		eval "$trig" || bad="$bad k=$k:next-try-failed"
+		eval "$undo"
+		k=$((k + 1))
+	done
+	if [ -z "$bad" ] && [ $runs -gt 0 ]; then ok "ctrl: fail_ctrl failed $name at each of its $runs calls; the next try works"; else notok "ctrl: fail_ctrl walk of $name ($runs calls)" "$bad"; fi
+}
+if [ -n "$(ethtool -S "$IF" | grep ctrl_cmds)" ] && [ -d "$FI/fail_ctrl" ]; then
+	MAC=$(cat "/sys/class/net/$IF/address")
+	NEWMAC=02:5e:00:00:00:43
+	ctrl_walk "a MAC address change" "ip link set $IF address $NEWMAC" \
+		"ip link set $IF address $MAC" '[ $rc != 0 ]'
+	ctrl_walk "a receive mode change" "ip link set $IF promisc on" \
+		"ip link set $IF promisc off" ""
+	# a command the device never answers (lose_ctrl: never notified): the
+	# call fails after the timeout, the device is reset and comes back, and
+	# the next command works
+	DMESG_ALLOW='no answer from the device|resetting the device|device reset: datapath back'
+	t0=$(ethtool_stat ctrl_timeouts)
+	r0=$(ethtool_stat resets)
+	dmesg_mark
+	fi_arm lose_ctrl 1
+	ip link set "$IF" address $NEWMAC 2>/dev/null; rc=$?
+	fi_off lose_ctrl
+	expect "ctrl: an unanswered command fails the call (exit $rc)" "$rc" -ne 0
+	t=0
+	while [ "$(ethtool_stat resets)" = "$r0" ] && [ $t -lt 100 ]; do sleep 0.1; t=$((t + 1)); done
+	if dmesg_new | grep -q "no answer from the device"; then ok "ctrl: 'no answer from the device' in dmesg"; else notok "ctrl: 'no answer from the device' in dmesg" "not there"; fi
+	expect "ctrl: ctrl_timeouts counted it (+$(($(ethtool_stat ctrl_timeouts) - t0)))" $(($(ethtool_stat ctrl_timeouts) - t0)) -eq 1
+	expect "ctrl: the device was reset and came back within 10 s (resets +$(($(ethtool_stat resets) - r0)))" $(($(ethtool_stat resets) - r0)) -ge 1
+	wait_carrier 1
+	check "ctrl: ping after the reset" ping -q -c 5 -i 0.2 -W 3 "$HOST_IP"
+	check "ctrl: the next command works" ip link set "$IF" address $NEWMAC
+	ip link set "$IF" address "$MAC"
+fi

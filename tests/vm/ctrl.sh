@@ -1,0 +1,113 @@
+# The control queue, seen from outside: the device's receive filter (QEMU
+# starts promiscuous after every reset, so a driver that never sends the
+# commands receives everything), the MAC address changed while up, VLAN
+# filtering, run-time guest offloads and the announcement the device asks
+# for. Frames come from the host's tap (vm.py rawsend: ethertype 0x88b5,
+# which nothing answers); the guest counts what it received. Runs
+# unchanged on virtio_net.
+net_up
+MAC=$(cat "/sys/class/net/$IF/address")
+FOREIGN=02:00:00:00:00:99
+N=30
+# rx_of DEV VID DSTMAC: frames DEV counted while the host sent N of them
+rx_of() {
+	local r0 r1 r
+	r0=$(cat "/sys/class/net/$1/statistics/rx_packets")
+	r=$(host rawsend "$2" $N "$3")
+	[ "$r" = ok ] || diag "rawsend: $r"
+	sleep 0.5
+	r1=$(cat "/sys/class/net/$1/statistics/rx_packets")
+	echo $((r1 - r0))
+}
+# got/none DESCRIPTION COUNT: all N frames arrived / none did (3 strays:
+# ARP, IPv6 solicitations, MLD)
+got() { expect "$1 ($2 of $N)" "$2" -ge $N; }
+none() { expect "$1 ($2 of $N)" "$2" -le 3; }
+flags() { cat "/sys/class/net/$IF/flags"; }
+set_flag() {	# FLAG on|off through sysfs (dev_change_flags, as ip does)
+	local f
+	f=$(($(flags)))
+	if [ "$2" = on ]; then f=$((f | $1)); else f=$((f & ~$1)); fi
+	printf '0x%x' $f >"/sys/class/net/$IF/flags"
+}
+IFF_PROMISC=0x100
+IFF_ALLMULTI=0x200
+
+# 1. unicast filter and promiscuous mode
+none "frames to a foreign MAC are filtered" "$(rx_of "$IF" 0 $FOREIGN)"
+got "frames to our MAC arrive" "$(rx_of "$IF" 0 "$MAC")"
+set_flag $IFF_PROMISC on
+got "promiscuous: frames to a foreign MAC arrive" "$(rx_of "$IF" 0 $FOREIGN)"
+set_flag $IFF_PROMISC off
+none "promiscuous off: filtered again" "$(rx_of "$IF" 0 $FOREIGN)"
+
+# 2. multicast filter: the groups the guest joined (IPv6 all-nodes) pass,
+# others only with all-multicast on
+got "frames to a joined multicast group (33:33:00:00:00:01) arrive" \
+	"$(rx_of "$IF" 0 33:33:00:00:00:01)"
+none "frames to a group not joined are filtered" "$(rx_of "$IF" 0 01:00:5e:7f:00:99)"
+set_flag $IFF_ALLMULTI on
+got "all-multicast: frames to a group not joined arrive" \
+	"$(rx_of "$IF" 0 01:00:5e:7f:00:99)"
+set_flag $IFF_ALLMULTI off
+none "all-multicast off: filtered again" "$(rx_of "$IF" 0 01:00:5e:7f:00:99)"
+
+# 3. MAC address changed while up: the device must filter on the new one
+NEW=02:5e:00:00:00:42
+if ip link set "$IF" address $NEW 2>/tmp/ctrl.err; then
+	ok "MAC address changed while up"
+	host sh "ip neigh flush dev ppvtap0" >/dev/null
+	check "ping with the new MAC" ping -q -c 3 -i 0.2 -W 2 "$HOST_IP"
+	got "frames to the new MAC arrive" "$(rx_of "$IF" 0 $NEW)"
+	none "frames to the old MAC are filtered" "$(rx_of "$IF" 0 "$MAC")"
+	ip link set "$IF" address "$MAC"
+	host sh "ip neigh flush dev ppvtap0" >/dev/null
+	check "ping with the MAC back" ping -q -c 3 -i 0.2 -W 2 "$HOST_IP"
+else
+	notok "MAC address changed while up" "$(cat /tmp/ctrl.err)"
+fi
+
+# 4. VLAN filter: tagged frames pass for the VLANs that have an interface
+if load_mods 8021q && ip link add link "$IF" name "$IF.5" type vlan id 5 &&
+	ip link set "$IF.5" up; then
+	ok "VLAN 5 interface"
+	got "VLAN 5 frames arrive on $IF.5" "$(rx_of "$IF.5" 5 "$MAC")"
+	none "VLAN 6 frames are filtered" "$(rx_of "$IF" 6 "$MAC")"
+	ip link del "$IF.5"
+	none "VLAN 5 filtered after its interface is gone" "$(rx_of "$IF" 5 "$MAC")"
+else
+	notok "VLAN 5 interface" "8021q or ip link add failed"
+fi
+
+# 5. guest offloads at run time (CTRL_GUEST_OFFLOADS): GRO_HW off and on
+# under a transfer; with it off the device sends no GSO packets
+if ethtool -k "$IF" | grep -q '^rx-gro-hw: on$'; then
+	gso() { [ "$DRIVER" = ppvnet ] && ethtool_stat rx0_gso || echo 0; }
+	check "ethtool -K rx-gro-hw off" ethtool -K "$IF" rx-gro-hw off
+	g0=$(gso)
+	mbps=$(iperf_mbps -R -t 2)
+	g1=$(gso)
+	expect "TCP host->guest with rx-gro-hw off ($mbps Mbit/s)" "${mbps%.*}" -ge 1
+	[ "$DRIVER" = ppvnet ] &&
+		expect "no GSO packets from the device with rx-gro-hw off (+$((g1 - g0)))" $((g1 - g0)) -eq 0
+	check "ethtool -K rx-gro-hw on" ethtool -K "$IF" rx-gro-hw on
+	g0=$(gso)
+	mbps=$(iperf_mbps -R -t 2)
+	g1=$(gso)
+	expect "TCP host->guest with rx-gro-hw on ($mbps Mbit/s)" "${mbps%.*}" -ge 1
+	[ "$DRIVER" = ppvnet ] &&
+		expect "GSO packets from the device again (+$((g1 - g0)))" $((g1 - g0)) -gt 0
+else
+	skip "ethtool -K rx-gro-hw" "not changeable here: $(ethtool -k "$IF" | grep '^rx-gro-hw')"
+fi
+
+# 6. announcement (as after a live migration): the monitor's announce_self
+# makes the device ask; the guest sends gratuitous ARPs
+r=$(host garp start "$GUEST_IP")
+r=$(host hmp announce_self)
+n=0 t=0
+while [ "$n" -lt 1 ] && [ $t -lt 50 ]; do
+	sleep 0.1; t=$((t + 1))
+	n=$(host garp count)
+done
+expect "gratuitous ARP after the device asked for an announcement ($n)" "$n" -ge 1
