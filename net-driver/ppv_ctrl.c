@@ -30,9 +30,12 @@
 
 /*
  * One command in flight. The device writes @ack only, in a cache line of
- * its own; it reads the header and the data after it.
+ * its own; it reads the header and the data after it. The first line is
+ * the CPU's: what to unmap, also when the buffer outlives the command
+ * (ppv_ctrl_close()).
  */
 struct ppv_ctrl_buf {
+	struct ppv_vring_buf map[2];	/* out: header and data; in: ack */
 	u8 ack ____cacheline_aligned;
 	struct virtio_net_ctrl_hdr hdr ____cacheline_aligned;
 	u8 data[];
@@ -81,11 +84,22 @@ int ppv_ctrl_open(struct ppv_priv *priv)
 			       VIRTIO_MSI_NO_VECTOR, 0);
 }
 
+static void ppv_ctrl_unmap(struct ppv_priv *priv, struct ppv_ctrl_buf *buf)
+{
+	ppv_unmap(priv, buf->map[1].addr, buf->map[1].len, DMA_FROM_DEVICE);
+	ppv_unmap(priv, buf->map[0].addr, buf->map[0].len, DMA_TO_DEVICE);
+}
+
 /* After the device reset: the buffer of an unanswered command is ours again. */
 void ppv_ctrl_close(struct ppv_priv *priv)
 {
-	kfree(priv->ctrl_lost);
-	priv->ctrl_lost = NULL;
+	struct ppv_ctrl_buf *buf = priv->ctrl_lost;
+
+	if (buf) {
+		ppv_ctrl_unmap(priv, buf);
+		kfree(buf);
+		priv->ctrl_lost = NULL;
+	}
 	ppv_queue_free(priv, &priv->ctrlq);
 }
 
@@ -105,7 +119,7 @@ int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
 		 size_t len)
 {
 	struct ppv_vring *vr = &priv->ctrlq.vr;
-	struct ppv_vring_buf bufs[2];
+	struct ppv_vring_buf *bufs;
 	struct ppv_ctrl_buf *buf;
 	unsigned long deadline;
 	void *token = NULL;
@@ -130,6 +144,7 @@ int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
 	buf->hdr.cmd = cmd;
 	memcpy(buf->data, data, len);
 	buf->ack = 0xff;	/* neither VIRTIO_NET_OK nor VIRTIO_NET_ERR */
+	bufs = buf->map;
 
 	bufs[0].len = sizeof(buf->hdr) + len;
 	bufs[1].len = sizeof(buf->ack);
@@ -185,8 +200,7 @@ int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
 		ppv_schedule_reset(priv);
 		return -EIO;
 	}
-	ppv_unmap(priv, bufs[1].addr, bufs[1].len, DMA_FROM_DEVICE);
-	ppv_unmap(priv, bufs[0].addr, bufs[0].len, DMA_TO_DEVICE);
+	ppv_ctrl_unmap(priv, buf);
 	ack = READ_ONCE(buf->ack);
 	kfree(buf);
 	atomic64_inc(&priv->ctrl_cmds);

@@ -328,6 +328,14 @@ ethtool_pkts() {
 		n ~ ("^" d "(_queue_)?[0-9]+_packets$") { s += $2 }
 		END { print s + 0 }'
 }
+# A per-queue counter summed over the queues: ethtool_qsum tx tso adds
+# tx0_tso, tx1_tso, ... (0 when the driver has none)
+ethtool_qsum() {
+	ethtool -S "$IF" | awk -v d="$1" -v f="$2" '
+		{ sub(/^ */, ""); n = $1; sub(/:$/, "", n) }
+		n ~ ("^" d "[0-9]+_" f "$") { s += $2 }
+		END { print s + 0 }'
+}
 # One named counter of ethtool -S (ethtool_stat rx0_refill_fail); empty
 # when the driver has no such counter.
 ethtool_stat() { ethtool -S "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }

@@ -68,7 +68,10 @@ else
 fi
 
 # 4. VLAN filter: tagged frames pass for the VLANs that have an interface
-if load_mods 8021q && ip link add link "$IF" name "$IF.5" type vlan id 5 &&
+# (the debug kernel's small config has no 8021q)
+if [ ! -s /lib/modules/ppv/8021q.order ] && [ ! -d /sys/module/8021q ]; then
+	skip "VLAN filter" "this kernel has no 8021q module (CONFIG_VLAN_8021Q)"
+elif load_mods 8021q && ip link add link "$IF" name "$IF.5" type vlan id 5 &&
 	ip link set "$IF.5" up; then
 	ok "VLAN 5 interface"
 	got "VLAN 5 frames arrive on $IF.5" "$(rx_of "$IF.5" 5 "$MAC")"
@@ -82,7 +85,7 @@ fi
 # 5. guest offloads at run time (CTRL_GUEST_OFFLOADS): GRO_HW off and on
 # under a transfer; with it off the device sends no GSO packets
 if ethtool -k "$IF" | grep -q '^rx-gro-hw: on$'; then
-	gso() { [ "$DRIVER" = ppvnet ] && ethtool_stat rx0_gso || echo 0; }
+	gso() { ethtool_qsum rx gso; }
 	check "ethtool -K rx-gro-hw off" ethtool -K "$IF" rx-gro-hw off
 	g0=$(gso)
 	mbps=$(iperf_mbps -R -t 2)

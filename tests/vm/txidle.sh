@@ -41,8 +41,10 @@ paused_sender() {
 	t0=$(ethtool_stat qp0_tx_timer); i0=$(ethtool_stat qp0_interrupts)
 	p0=$(ethtool_stat tx0_packets); k0=$(ethtool_stat tx0_kicks)
 	pids=
+	# on CPU 0, whose XPS queue is 0: with several pairs the counters
+	# below are pair 0's
 	for _ in 1 2 3 4 5; do
-		ping -q -c 1 -W 1 -w 1 $NB >/dev/null 2>&1 &
+		taskset -c 0 ping -q -c 1 -W 1 -w 1 $NB >/dev/null 2>&1 &
 		pids="$pids $!"
 		sleep 0.2
 	done

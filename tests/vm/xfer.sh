@@ -43,7 +43,6 @@ xfer_check() {	# description result
 	if [ "$2" = ok ]; then ok "$1"; else notok "$1" "$2"; fi
 }
 kval() { ethtool -k "$IF" | awk -v k="$1:" '$1 == k { print $2 }'; }
-stat0() { ethtool_stat "$1" || echo 0; }
 
 for f in $(echo "$PPV_EXPECT_K" | tr , ' '); do
 	k=${f%%:*} v=${f##*:}
@@ -51,13 +50,14 @@ for f in $(echo "$PPV_EXPECT_K" | tr , ' '); do
 	expect_eq "ethtool -k $k is $v" "$(kval "$k")" "$v"
 done
 
-t0=$(stat0 tx0_tso) c0=$(stat0 tx0_csum) g0=$(stat0 rx0_gso) r0=$(stat0 rx0_csum)
+# every pair's (with several pairs the flows spread)
+t0=$(ethtool_qsum tx tso) c0=$(ethtool_qsum tx csum) g0=$(ethtool_qsum rx gso) r0=$(ethtool_qsum rx csum)
 for a in "$HOST_IP" "$H6"; do
 	v=IPv4; [ "$a" = "$H6" ] && v=IPv6
 	xfer_check "$v: $MB MiB guest->host, sha256 equal" "$(put "$a" "$v-put")"
 	xfer_check "$v: $MB MiB host->guest, sha256 equal" "$(get "$a" "$v-get")"
 done
-t1=$(stat0 tx0_tso) c1=$(stat0 tx0_csum) g1=$(stat0 rx0_gso) r1=$(stat0 rx0_csum)
+t1=$(ethtool_qsum tx tso) c1=$(ethtool_qsum tx csum) g1=$(ethtool_qsum rx gso) r1=$(ethtool_qsum rx csum)
 diag "offloads used: tx tso +$((t1 - t0)) csum +$((c1 - c0)), rx gso +$((g1 - g0)) csum +$((r1 - r0))"
 diag "ethtool -k: $(ethtool -k "$IF" | grep -E '^(tx-checksumming|scatter-gather|tcp-segmentation-offload|rx-checksumming|rx-gro-hw):' | tr -s ' \n' ' ')"
 used() {	# description feature-on delta
