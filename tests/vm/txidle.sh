@@ -67,8 +67,11 @@ paused_sender() {
 		# say) brings a poll that reaps before the timer runs
 		expect "tx-usecs $1: the TX timer ran ($((t1 - t0)) times for $((p1 - p0)) packets)" \
 			$((t1 - t0)) -ge 1
-		expect "tx-usecs $1: a timer run or an interrupt reaped each packet ($((t1 - t0)) + $((i1 - i0)) for $((p1 - p0)))" \
-			$((t1 - t0 + i1 - i0)) -ge $((p1 - p0))
+		# each of the 5 requests, 0.2 s apart, needs its own; a stray
+		# packet (IPv6 neighbour discovery) may share one (seen on 7.3:
+		# 6 packets, 5 timer runs)
+		expect "tx-usecs $1: a timer run or an interrupt reaped each request ($((t1 - t0)) + $((i1 - i0)) for 5 of $((p1 - p0)) packets)" \
+			$((t1 - t0 + i1 - i0)) -ge 5
 	fi
 }
 
