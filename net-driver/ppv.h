@@ -248,6 +248,8 @@ struct ppv_priv {
 	u64 features;			/* negotiated */
 	bool dma_api;			/* ACCESS_PLATFORM: addresses from the DMA API */
 	u16 dev_mtu;			/* VIRTIO_NET_F_MTU: the device's MTU, or 0 */
+	u32 speed;			/* SPEED_DUPLEX: Mb/s, or SPEED_UNKNOWN */
+	u8 duplex;			/* DUPLEX_FULL, _HALF or _UNKNOWN */
 	u32 tx_usecs;			/* ethtool -C tx-usecs: see ppv_tx_arm() */
 	enum ppv_irq_mode irq_mode;	/* vectors taken at probe (ppv_irq.c) */
 	int config_irq;			/* requested config/INTx IRQ, or 0 */

@@ -394,12 +394,26 @@ const struct netdev_stat_ops ppv_stat_ops = {
 };
 #endif
 
+/* What the device says (SPEED_DUPLEX), read with the link state. */
+static int ppv_get_link_ksettings(struct net_device *dev,
+				  struct ethtool_link_ksettings *cmd)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	cmd->base.speed = READ_ONCE(priv->speed);
+	cmd->base.duplex = READ_ONCE(priv->duplex);
+	cmd->base.port = PORT_OTHER;
+	cmd->base.autoneg = AUTONEG_DISABLE;
+	return 0;
+}
+
 const struct ethtool_ops ppv_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_TX_USECS,
 	.get_drvinfo		= ppv_get_drvinfo,
 	.get_coalesce		= ppv_get_coalesce,
 	.set_coalesce		= ppv_set_coalesce,
 	.get_link		= ethtool_op_get_link,
+	.get_link_ksettings	= ppv_get_link_ksettings,
 	.get_ringparam		= ppv_get_ringparam,
 	.set_ringparam		= ppv_set_ringparam,
 	.get_channels		= ppv_get_channels,

@@ -11,6 +11,7 @@
  * memory, page or IRQ.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -533,37 +534,31 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 
 static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
+	struct ppv_priv *priv, *early;
 	struct net_device *dev;
-	struct ppv_priv *priv;
 	u8 mac[ETH_ALEN] = {};
-	unsigned int i;
+	unsigned int i, max_qp;
 	u16 status;
 	int err;
 
-	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
-	      alloc_etherdev_mq(sizeof(*priv), PPV_MAX_QP);
-	if (!dev) {
-		dev_err(&pdev->dev, "cannot allocate the netdev\n");
+	/*
+	 * The device tells its number of queue pairs once negotiated, and
+	 * the netdev is allocated for that many (a netdev with 16 TX queues
+	 * gets 16 qdiscs, used or not): the transport comes up in an early
+	 * copy of the state, which then moves into the netdev's.
+	 */
+	early = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+		kzalloc(sizeof(*early), GFP_KERNEL);
+	if (!early) {
+		dev_err(&pdev->dev, "cannot allocate the device state\n");
 		return -ENOMEM;
 	}
-	SET_NETDEV_DEV(dev, &pdev->dev);
-	priv = netdev_priv(dev);
-	priv->dev = dev;
-	priv->pdev = pdev;
-	priv->nqp = 1;
-	priv->max_qp = 1;
-	spin_lock_init(&priv->work_lock);
-	priv->tx_usecs = PPV_TX_USECS_DEFAULT;
-	INIT_WORK(&priv->config_work, ppv_config_work);
-	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
-	priv->reset_enabled = true;
-	ppv_ctrl_init(priv);
-	pci_set_drvdata(pdev, priv);
+	early->pdev = pdev;
 
 	err = pci_enable_device(pdev);
 	if (err) {
 		dev_err(&pdev->dev, "cannot enable PCI device: %d\n", err);
-		goto err_free_netdev;
+		goto err_free_early;
 	}
 	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (err) {
@@ -572,25 +567,46 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	pci_set_master(pdev);
 
-	err = ppv_transport_init(priv);
+	err = ppv_transport_init(early);
 	if (err)
 		goto err_disable;
-	err = ppv_negotiate(priv);
+	err = ppv_negotiate(early);
 	if (err)
 		goto err_transport;
-	err = ppv_read_config(priv, mac, &status);
+	err = ppv_read_config(early, mac, &status);
 	/* the rings' largest sizes, for ethtool -g while down */
-	priv->rx_ring_max = ppv_queue_max(priv, 0);
-	priv->tx_ring_max = ppv_queue_max(priv, 1);
-	ppv_reset(priv);
+	early->rx_ring_max = ppv_queue_max(early, 0);
+	early->tx_ring_max = ppv_queue_max(early, 1);
+	ppv_reset(early);
 	if (err)
 		goto err_transport;
+	max_qp = min_t(unsigned int, early->dev_max_qp, PPV_MAX_QP);
+
+	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+	      alloc_etherdev_mq(sizeof(*priv), max_qp);
+	if (!dev) {
+		dev_err(&pdev->dev, "cannot allocate the netdev\n");
+		err = -ENOMEM;
+		goto err_transport;
+	}
+	SET_NETDEV_DEV(dev, &pdev->dev);
+	priv = netdev_priv(dev);
+	*priv = *early;		/* nothing in it points into itself yet */
+	kfree(early);
+	priv->dev = dev;
+	priv->max_qp = max_qp;
 	/* as many pairs as CPUs to start with, as virtio_net does */
-	priv->max_qp = min_t(unsigned int, priv->dev_max_qp, PPV_MAX_QP);
-	priv->nqp = min(priv->max_qp, num_online_cpus());
+	priv->nqp = min(max_qp, num_online_cpus());
+	spin_lock_init(&priv->work_lock);
+	priv->tx_usecs = PPV_TX_USECS_DEFAULT;
+	INIT_WORK(&priv->config_work, ppv_config_work);
+	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
+	priv->reset_enabled = true;
+	ppv_ctrl_init(priv);
+	pci_set_drvdata(pdev, priv);
 	err = netif_set_real_num_queues(dev, priv->nqp, priv->nqp);
 	if (err)
-		goto err_transport;
+		goto err_netdev;
 	if (ppv_has(priv, VIRTIO_NET_F_MAC) && is_valid_ether_addr(mac)) {
 		eth_hw_addr_set(dev, mac);
 	} else {
@@ -607,7 +623,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_err(&pdev->dev, "cannot allocate %u queue pairs\n",
 			priv->max_qp);
 		err = -ENOMEM;
-		goto err_transport;
+		goto err_netdev;
 	}
 	for (i = 0; i < priv->max_qp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
@@ -664,12 +680,18 @@ err_napi:
 	for (i = 0; i < priv->max_qp; i++)
 		netif_napi_del(&priv->qp[i].napi);
 	kfree(priv->qp);
-err_transport:
+err_netdev:
 	ppv_transport_release(priv);
+	pci_disable_device(pdev);
+	free_netdev(dev);
+	return err;
+
+err_transport:
+	ppv_transport_release(early);
 err_disable:
 	pci_disable_device(pdev);
-err_free_netdev:
-	free_netdev(dev);
+err_free_early:
+	kfree(early);
 	return err;
 }
 

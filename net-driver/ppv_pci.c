@@ -8,6 +8,7 @@
  */
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/ethtool.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/pci.h>
 #include <uapi/linux/virtio_config.h>
@@ -40,7 +41,8 @@
 			 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |		\
 			 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) |	\
 			 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
-			 BIT_ULL(VIRTIO_NET_F_MQ))
+			 BIT_ULL(VIRTIO_NET_F_MQ) |			\
+			 BIT_ULL(VIRTIO_NET_F_SPEED_DUPLEX))
 
 /* Feature bits and the one they require (virtio 1.x 5.1.3.1). */
 static const struct {
@@ -61,6 +63,12 @@ static const struct {
 };
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
+
+/* In probe (the netdev not there or not registered yet): say more. */
+static bool ppv_probing(const struct ppv_priv *priv)
+{
+	return !priv->dev || priv->dev->reg_state == NETREG_UNINITIALIZED;
+}
 
 struct ppv_cap {
 	u8 bar;
@@ -275,7 +283,7 @@ int ppv_negotiate(struct ppv_priv *priv)
 		    !(wanted & (BIT_ULL(ppv_feature_deps[i].needs) |
 				BIT_ULL(ppv_feature_deps[i].or_needs)))) {
 			wanted &= ~bit;
-			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+			if (ppv_probing(priv))
 				dev_info(dev, "feature %u offered without feature %u it requires: not used\n",
 					 ppv_feature_deps[i].bit,
 					 ppv_feature_deps[i].needs);
@@ -298,7 +306,7 @@ int ppv_negotiate(struct ppv_priv *priv)
 				       offsetof(struct virtio_net_config, mtu));
 		if (mtu < ETH_MIN_MTU) {
 			wanted &= ~BIT_ULL(VIRTIO_NET_F_MTU);
-			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+			if (ppv_probing(priv))
 				dev_warn(dev, "device MTU %u is below %u: ignored\n",
 					 mtu, ETH_MIN_MTU);
 		} else {
@@ -324,7 +332,7 @@ int ppv_negotiate(struct ppv_priv *priv)
 		if (n < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
 		    n > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) {
 			wanted &= ~BIT_ULL(VIRTIO_NET_F_MQ);
-			if (priv->dev->reg_state == NETREG_UNINITIALIZED)
+			if (ppv_probing(priv))
 				dev_warn(dev, "device offers %u queue pairs: multiqueue not used\n",
 					 n);
 		} else {
@@ -353,8 +361,9 @@ fail:
 }
 
 /*
- * Read the MAC (zeroed without VIRTIO_NET_F_MAC) and link status (LINK_UP
- * without VIRTIO_NET_F_STATUS) consistently: the device bumps
+ * Read the MAC (zeroed without VIRTIO_NET_F_MAC), link status (LINK_UP
+ * without VIRTIO_NET_F_STATUS), and speed and duplex (SPEED_DUPLEX; into
+ * priv, for ethtool) consistently: the device bumps
  * config_generation when it changes a field, so retry until one generation
  * covers every read.
  */
@@ -362,6 +371,9 @@ int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status)
 {
 	bool has_mac = ppv_has(priv, VIRTIO_NET_F_MAC);
 	bool has_status = ppv_has(priv, VIRTIO_NET_F_STATUS);
+	bool has_speed = ppv_has(priv, VIRTIO_NET_F_SPEED_DUPLEX);
+	u32 speed = SPEED_UNKNOWN;
+	u8 duplex = DUPLEX_UNKNOWN;
 	size_t need = has_status ? offsetofend(struct virtio_net_config, status) :
 		      has_mac ? offsetofend(struct virtio_net_config, mac) : 0;
 	int tries, i;
@@ -372,8 +384,17 @@ int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status)
 			priv->device_len, need);
 		return -ENODEV;
 	}
+	if (has_speed && (!priv->device || priv->device_len <
+			  offsetofend(struct virtio_net_config, duplex)))
+		has_speed = false;
 	for (tries = 0; tries < 100; tries++) {
 		gen = ioread8(PPV_CFG(priv, config_generation));
+		if (has_speed) {
+			speed = ioread32(priv->device +
+					 offsetof(struct virtio_net_config, speed));
+			duplex = ioread8(priv->device +
+					 offsetof(struct virtio_net_config, duplex));
+		}
 		for (i = 0; has_mac && i < ETH_ALEN; i++)
 			mac[i] = ioread8(priv->device +
 					 offsetof(struct virtio_net_config, mac) + i);
@@ -381,8 +402,15 @@ int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status)
 			ioread16(priv->device +
 				 offsetof(struct virtio_net_config, status)) :
 			VIRTIO_NET_S_LINK_UP;
-		if (gen == ioread8(PPV_CFG(priv, config_generation)))
+		if (gen == ioread8(PPV_CFG(priv, config_generation))) {
+			/* anything ethtool does not know is "unknown" */
+			priv->speed = has_speed && ethtool_validate_speed(speed) ?
+				      speed : SPEED_UNKNOWN;
+			priv->duplex = has_speed &&
+				       ethtool_validate_duplex(duplex) ?
+				       duplex : DUPLEX_UNKNOWN;
 			return 0;
+		}
 	}
 	priv->bad_config++;
 	dev_err(&priv->pdev->dev, "config generation never settled\n");

@@ -31,7 +31,7 @@ BASIC="load link ping counters iperf_tcp unload"
 # changes, link flaps from the monitor, 20 load/traffic/unload cycles; the
 # control queue's filters, MAC, VLANs, offloads and announcements (ctrl,
 # which virtio_net passes too).
-PPV="load link ping counters iperf_tcp udp txidle stats ctrl xfer mtu flap cycles unload"
+PPV="load link ping counters iperf_tcp udp txidle stats ctrl linkset xfer mtu flap cycles unload"
 # A TX ring that fills (stops and wakes) and netconsole under load with
 # netpoll's budget-0 polls: with indirect tables and the header in the
 # skb's headroom a packet takes one descriptor, and QEMU drains 256 of them
@@ -239,9 +239,12 @@ phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --te
 # fallbacks with two pairs: one MSI-X vector shared by all queues
 # (vectors=2), and INTx with queue and config-change interrupts through the
 # ISR (flaps)
+# Both with a link speed and duplex from the device (linkset; the other
+# phases see none: Unknown).
 MQ="--queues 2 --append ppv.env.PPV_QUEUES=2"
-phase vm-ppvnet-6.1-mq vm ppvnet default $MQ --tests "load link mq debugfs xfer unload"
-phase vm-virtio_net-6.1-mq vm virtio_net default $MQ --tests "load link mq unload"
+LS="--device-opts speed=10000,duplex=full --append ppv.env.PPV_SPEED=10000"
+phase vm-ppvnet-6.1-mq vm ppvnet default $MQ $LS --tests "load link mq linkset debugfs xfer unload"
+phase vm-virtio_net-6.1-mq vm virtio_net default $MQ $LS --tests "load link mq linkset unload"
 phase vm-ppvnet-6.1-shared vm ppvnet default --queues 2 --vectors 2 \
 	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=shared" \
 	--tests "load link ping mq unload"
