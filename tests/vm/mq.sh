@@ -69,6 +69,17 @@ if [ "${PPV_IRQ_MODE:-}" = shared ]; then
 fi
 
 # ethtool -L and -G under load, both ways; the carrier never drops
+# changes_done WHAT DESC: the verdict of a series of changes (failed, why
+# and cc0 set before it), the load meanwhile and after, the carrier
+changes_done() {
+	local cc
+	if [ $failed = 0 ]; then ok "$n ethtool $1 changes ($2) during iperf3 both ways"; else notok "$n ethtool $1 changes during iperf3 both ways" "$why"; fi
+	load_check "$n ethtool $1 changes"
+	cc=$(cat "/sys/class/net/$IF/carrier_changes")
+	expect "the carrier never dropped during the $1 changes ($((cc - cc0)) changes)" $((cc - cc0)) -eq 0
+	load_resumed "$n ethtool $1 changes"
+	cc0=$cc
+}
 cc0=$(cat "/sys/class/net/$IF/carrier_changes")
 load_start
 failed=0 i=0 why=
@@ -81,11 +92,7 @@ while [ $i -lt "$n" ]; do
 	[ "$nq" = $k ] || { why="change $i: $nq TX queues, want $k"; failed=1; break; }
 	sleep 0.5
 done
-if [ $failed = 0 ]; then ok "$n ethtool -L changes (1 and $want pairs) during iperf3 both ways"; else notok "$n ethtool -L changes during iperf3 both ways" "$why"; fi
-load_check "$n ethtool -L changes"
-cc1=$(cat "/sys/class/net/$IF/carrier_changes")
-expect "the carrier never dropped during the -L changes ($((cc1 - cc0)) changes)" $((cc1 - cc0)) -eq 0
-load_resumed "$n ethtool -L changes"
+changes_done -L "1 and $want pairs"
 ethtool -L "$IF" combined "$want"
 
 rmax=$(ethtool -g "$IF" | awk '/^Pre-set/ { s = 1 } s && /^RX:/ { print $2; exit }')
@@ -100,11 +107,7 @@ if ethtool -G "$IF" rx "$rmax" 2>/tmp/mq.err; then
 		[ "$got" = $r ] || { why="change $i: RX ring $got, want $r"; failed=1; break; }
 		sleep 0.5
 	done
-	if [ $failed = 0 ]; then ok "$n ethtool -G changes (64 and $rmax) during iperf3 both ways"; else notok "$n ethtool -G changes during iperf3 both ways" "$why"; fi
-	load_check "$n ethtool -G changes"
-	cc2=$(cat "/sys/class/net/$IF/carrier_changes")
-	expect "the carrier never dropped during the -G changes ($((cc2 - cc1)) changes)" $((cc2 - cc1)) -eq 0
-	load_resumed "$n ethtool -G changes"
+	changes_done -G "64 and $rmax"
 	# sizes a split ring cannot take are refused, and below ppvnet's
 	# minimum (64: the longest TX chain twice; virtio_net takes smaller)
 	bads="100 $((rmax * 2))"
