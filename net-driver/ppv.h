@@ -18,6 +18,7 @@
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
+#include <uapi/linux/virtio_net.h>
 #include <uapi/linux/virtio_pci.h>
 
 #include "ppv_rxparse.h"
@@ -30,6 +31,21 @@
 #define PPV_MAX_QP	16
 /* Smallest ring ethtool -G takes: room for the longest TX chain twice. */
 #define PPV_RING_MIN	64
+
+/*
+ * RSS (VIRTIO_NET_F_RSS): ppvnet gives the device a table of 128 entries
+ * and a 40-byte Toeplitz key, the least a device that offers RSS must take
+ * (virtio 1.x 5.1.4.2), and hashes on what the stack's own flow hash uses:
+ * IPv4 and IPv6 addresses, TCP and UDP ports.
+ */
+#define PPV_RSS_TABLE_LEN	128
+#define PPV_RSS_KEY_LEN		40
+#define PPV_RSS_HASH_TYPES	(VIRTIO_NET_RSS_HASH_TYPE_IPv4 |	\
+				 VIRTIO_NET_RSS_HASH_TYPE_TCPv4 |	\
+				 VIRTIO_NET_RSS_HASH_TYPE_UDPv4 |	\
+				 VIRTIO_NET_RSS_HASH_TYPE_IPv6 |	\
+				 VIRTIO_NET_RSS_HASH_TYPE_TCPv6 |	\
+				 VIRTIO_NET_RSS_HASH_TYPE_UDPv6)
 
 /* The 12-byte virtio-net header of VIRTIO_F_VERSION_1 (virtio 1.x 5.1.6). */
 #define PPV_HDR_LEN	12
@@ -295,6 +311,15 @@ struct ppv_priv {
 	atomic64_t ctrl_timeouts;	/* not answered in time */
 	atomic64_t announces;		/* announcements sent and acknowledged */
 
+	/*
+	 * RSS (ppv_ctrl_rss()): the hash types in use, 0 without RSS; the
+	 * indirection table (queue pairs), from ethtool -X or spread evenly
+	 * over the active pairs; the key, random unless ethtool -X hkey set it.
+	 */
+	u32 rss_hash_types;
+	u16 rss_indir[PPV_RSS_TABLE_LEN];
+	u8 rss_key[PPV_RSS_KEY_LEN];
+
 	bool up;			/* ppv_up() built everything */
 	unsigned int nqp;		/* active queue pairs (ethtool -L) */
 	unsigned int max_qp;		/* pairs ppvnet may use: qp[] */
@@ -389,6 +414,7 @@ int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
 		 size_t len);
 int ppv_ctrl_apply(struct ppv_priv *priv);
 int ppv_ctrl_set_pairs(struct ppv_priv *priv, unsigned int n);
+int ppv_ctrl_set_rss(struct ppv_priv *priv, const u32 *indir, const u8 *key);
 void ppv_ctrl_announce(struct ppv_priv *priv);
 void ppv_set_rx_mode(struct net_device *dev);
 int ppv_set_mac_address(struct net_device *dev, void *p);

@@ -129,4 +129,20 @@ static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
 #include <net/netdev_queues.h>
 #endif
 
+/*
+ * 6.8: get_rxfh() and set_rxfh() take their parameters in one struct
+ * (fb6e30a72539 "net: ethtool: pass a pointer to parameters to get/set_rxfh
+ * ethtool ops").
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define PPV_RXFH_PARAM	1
+#endif
+
+/*
+ * PPV_HAVE_RX_RING_COUNT (from Kbuild, which looks for it in the kernel's
+ * ethtool.h: it came between 6.12 and 7.2): the RX ring count has an
+ * ethtool op of its own, get_rx_ring_count(), instead of get_rxnfc()'s
+ * ETHTOOL_GRXRINGS. ppvnet gives both where both exist.
+ */
+
 #endif /* _PPV_COMPAT_H */

@@ -2,7 +2,7 @@
 /*
  * ppvnet control queue (VIRTIO_NET_F_CTRL_VQ, virtio 1.x 5.1.6.5): receive
  * mode and MAC filter, MAC address, VLAN filter, guest offloads, the
- * announcement's acknowledgment and the number of queue pairs. (virtio 1.x
+ * announcement's acknowledgment, the number of queue pairs and RSS. (virtio 1.x
  * fields are little endian: the __virtio types are set as such.)
  *
  * The queue is a split ring like RX and TX (ppv_vring.c) and lives while
@@ -19,6 +19,7 @@
  * which rebuilds and replays); the buffer is freed once the reset is done.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 #include <uapi/linux/virtio_net.h>
 
@@ -53,6 +54,7 @@ static const struct {
 	{ VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_DEL, "vlan del" },
 	{ VIRTIO_NET_CTRL_ANNOUNCE, VIRTIO_NET_CTRL_ANNOUNCE_ACK, "announce ack" },
 	{ VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, "queue pairs" },
+	{ VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, "rss" },
 	{ VIRTIO_NET_CTRL_GUEST_OFFLOADS, VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET,
 	  "guest offloads" },
 };
@@ -438,13 +440,107 @@ int ppv_ctrl_set_pairs(struct ppv_priv *priv, unsigned int n)
 			    VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &mq, sizeof(mq));
 }
 
+/*
+ * RSS (VIRTIO_NET_CTRL_MQ_RSS_CONFIG, virtio 1.x 5.1.6.5.7.1): hash types,
+ * indirection table, TX queues in use and key in one command, which also
+ * sets the number of queue pairs as VQ_PAIRS_SET does. The layout with
+ * ppvnet's fixed table and key sizes.
+ */
+struct ppv_rss_cmd {
+	__le32 hash_types;
+	__le16 table_mask;
+	__le16 unclassified_queue;
+	__le16 table[PPV_RSS_TABLE_LEN];
+	__le16 max_tx_vq;
+	u8 key_len;
+	u8 key[PPV_RSS_KEY_LEN];
+} __packed;
+
+static int ppv_ctrl_rss(struct ppv_priv *priv)
+{
+	struct ppv_rss_cmd cmd;
+	unsigned int i;
+
+	cmd.hash_types = cpu_to_le32(priv->rss_hash_types);
+	cmd.table_mask = cpu_to_le16(PPV_RSS_TABLE_LEN - 1);
+	cmd.unclassified_queue = 0;
+	for (i = 0; i < PPV_RSS_TABLE_LEN; i++)
+		cmd.table[i] = cpu_to_le16(priv->rss_indir[i]);
+	cmd.max_tx_vq = cpu_to_le16(priv->nqp);
+	cmd.key_len = PPV_RSS_KEY_LEN;
+	memcpy(cmd.key, priv->rss_key, PPV_RSS_KEY_LEN);
+	return ppv_ctrl_cmd(priv, VIRTIO_NET_CTRL_MQ,
+			    VIRTIO_NET_CTRL_MQ_RSS_CONFIG, &cmd, sizeof(cmd));
+}
+
+/*
+ * Before the table goes to a device with priv->nqp pairs: a table no one
+ * set spreads the flows evenly over the pairs; one set with ethtool -X
+ * stays (the core refuses an ethtool -L that would leave an entry of it
+ * without its queue), unless an entry names a pair not in use after all.
+ */
+static void ppv_rss_fit(struct ppv_priv *priv)
+{
+	bool keep = netif_is_rxfh_configured(priv->dev);
+	unsigned int i;
+
+	for (i = 0; keep && i < PPV_RSS_TABLE_LEN; i++) {
+		if (priv->rss_indir[i] >= priv->nqp) {
+			netdev_warn(priv->dev, "RSS table entry %u names queue %u of %u: spreading over all queues\n",
+				    i, priv->rss_indir[i], priv->nqp);
+			keep = false;
+		}
+	}
+	if (keep)
+		return;
+	for (i = 0; i < PPV_RSS_TABLE_LEN; i++)
+		priv->rss_indir[i] = ethtool_rxfh_indir_default(i, priv->nqp);
+}
+
+/**
+ * ppv_ctrl_set_rss - ethtool -X: a new table and/or key
+ * @priv: device with RSS; rtnl held
+ * @indir: PPV_RSS_TABLE_LEN entries, each below priv->nqp, or NULL
+ * @key: PPV_RSS_KEY_LEN bytes, or NULL
+ *
+ * Down, they wait for the next up; up, the device takes them now, or
+ * refuses and nothing changes.
+ *
+ * Return: 0, -EINVAL for an entry past the active pairs, or the command's error.
+ */
+int ppv_ctrl_set_rss(struct ppv_priv *priv, const u32 *indir, const u8 *key)
+{
+	u16 old_indir[PPV_RSS_TABLE_LEN];
+	u8 old_key[PPV_RSS_KEY_LEN];
+	unsigned int i;
+	int err;
+
+	for (i = 0; indir && i < PPV_RSS_TABLE_LEN; i++)
+		if (indir[i] >= priv->nqp)
+			return -EINVAL;
+	memcpy(old_indir, priv->rss_indir, sizeof(old_indir));
+	memcpy(old_key, priv->rss_key, sizeof(old_key));
+	for (i = 0; indir && i < PPV_RSS_TABLE_LEN; i++)
+		priv->rss_indir[i] = indir[i];
+	if (key)
+		memcpy(priv->rss_key, key, PPV_RSS_KEY_LEN);
+	if (!priv->up)
+		return 0;
+	err = ppv_ctrl_rss(priv);
+	if (err) {
+		memcpy(priv->rss_indir, old_indir, sizeof(old_indir));
+		memcpy(priv->rss_key, old_key, sizeof(old_key));
+	}
+	return err;
+}
+
 /**
  * ppv_ctrl_apply - tell a device that starts from reset what it must know
  * @priv: device, after DRIVER_OK; rtnl held
  *
- * Queue pairs, MAC address, receive mode and filter, VLANs, guest
- * offloads. The queue pairs are essential (the device would use one
- * pair); the rest is logged when refused, and the interface comes up
+ * Queue pairs (with RSS: the RSS configuration), MAC address, receive
+ * mode and filter, VLANs, guest offloads. The queue pairs are essential
+ * (the device would use one pair); the rest is logged when refused, and the interface comes up
  * anyway with the device's defaults (QEMU: promiscuous).
  *
  * Return: 0, or the error of the queue-pair command.
@@ -457,7 +553,15 @@ int ppv_ctrl_apply(struct ppv_priv *priv)
 
 	if (!ppv_has(priv, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
-	if (priv->nqp > 1) {
+	if (priv->rss_hash_types) {
+		ppv_rss_fit(priv);
+		err = ppv_ctrl_rss(priv);
+		if (err) {
+			netdev_err(dev, "device refused RSS over %u queue pairs: %d\n",
+				   priv->nqp, err);
+			return err;
+		}
+	} else if (priv->nqp > 1) {
 		err = ppv_ctrl_set_pairs(priv, priv->nqp);
 		if (err) {
 			netdev_err(dev, "device refused %u queue pairs: %d\n",
@@ -495,6 +599,7 @@ void ppv_ctrl_init(struct ppv_priv *priv)
 	INIT_WORK(&priv->rx_mode_work, ppv_rx_mode_work);
 	INIT_WORK(&priv->announce_work, ppv_announce_work);
 	priv->ctrl_work_enabled = true;
+	netdev_rss_key_fill(priv->rss_key, PPV_RSS_KEY_LEN);
 }
 
 /* From any context; a no-op once ppv_ctrl_disable() ran. */

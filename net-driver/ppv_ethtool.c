@@ -394,6 +394,92 @@ const struct netdev_stat_ops ppv_stat_ops = {
 };
 #endif
 
+/*
+ * RSS (ethtool -x/-X): a Toeplitz key and a table of queue pairs, when the
+ * device does RSS (VIRTIO_NET_F_RSS, negotiated with multiqueue). The core
+ * checks every entry against the RX rings, which are the active pairs.
+ */
+static u32 ppv_get_rx_ring_count(struct net_device *dev)
+{
+	return ((struct ppv_priv *)netdev_priv(dev))->nqp;
+}
+
+static int ppv_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+			 u32 *rule_locs)
+{
+	if (info->cmd != ETHTOOL_GRXRINGS)
+		return -EOPNOTSUPP;
+	info->data = ppv_get_rx_ring_count(dev);
+	return 0;
+}
+
+static u32 ppv_get_rxfh_key_size(struct net_device *dev)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	return priv->rss_hash_types ? PPV_RSS_KEY_LEN : 0;
+}
+
+static u32 ppv_get_rxfh_indir_size(struct net_device *dev)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+
+	return priv->rss_hash_types ? PPV_RSS_TABLE_LEN : 0;
+}
+
+static int ppv_rss_get(struct ppv_priv *priv, u32 *indir, u8 *key, u8 *hfunc)
+{
+	unsigned int i;
+
+	if (!priv->rss_hash_types)
+		return -EOPNOTSUPP;
+	if (hfunc)
+		*hfunc = ETH_RSS_HASH_TOP;
+	for (i = 0; indir && i < PPV_RSS_TABLE_LEN; i++)
+		indir[i] = priv->rss_indir[i];
+	if (key)
+		memcpy(key, priv->rss_key, PPV_RSS_KEY_LEN);
+	return 0;
+}
+
+static int ppv_rss_set(struct ppv_priv *priv, const u32 *indir, const u8 *key,
+		       u8 hfunc)
+{
+	if (!priv->rss_hash_types)
+		return -EOPNOTSUPP;
+	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP)
+		return -EOPNOTSUPP;
+	return ppv_ctrl_set_rss(priv, indir, key);
+}
+
+#ifdef PPV_RXFH_PARAM
+static int ppv_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *p)
+{
+	return ppv_rss_get(netdev_priv(dev), p->indir, p->key, &p->hfunc);
+}
+
+static int ppv_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *p,
+			struct netlink_ext_ack *extack)
+{
+	if (p->rss_context) {
+		NL_SET_ERR_MSG_MOD(extack, "one RSS context only");
+		return -EOPNOTSUPP;
+	}
+	return ppv_rss_set(netdev_priv(dev), p->indir, p->key, p->hfunc);
+}
+#else
+static int ppv_get_rxfh(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc)
+{
+	return ppv_rss_get(netdev_priv(dev), indir, key, hfunc);
+}
+
+static int ppv_set_rxfh(struct net_device *dev, const u32 *indir,
+			const u8 *key, const u8 hfunc)
+{
+	return ppv_rss_set(netdev_priv(dev), indir, key, hfunc);
+}
+#endif
+
 /* What the device says (SPEED_DUPLEX), read with the link state. */
 static int ppv_get_link_ksettings(struct net_device *dev,
 				  struct ethtool_link_ksettings *cmd)
@@ -421,4 +507,12 @@ const struct ethtool_ops ppv_ethtool_ops = {
 	.get_sset_count		= ppv_get_sset_count,
 	.get_strings		= ppv_get_strings,
 	.get_ethtool_stats	= ppv_get_ethtool_stats,
+	.get_rxnfc		= ppv_get_rxnfc,
+#ifdef PPV_HAVE_RX_RING_COUNT
+	.get_rx_ring_count	= ppv_get_rx_ring_count,
+#endif
+	.get_rxfh_key_size	= ppv_get_rxfh_key_size,
+	.get_rxfh_indir_size	= ppv_get_rxfh_indir_size,
+	.get_rxfh		= ppv_get_rxfh,
+	.set_rxfh		= ppv_set_rxfh,
 };

@@ -42,6 +42,7 @@
 			 BIT_ULL(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS) |	\
 			 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
 			 BIT_ULL(VIRTIO_NET_F_MQ) |			\
+			 BIT_ULL(VIRTIO_NET_F_RSS) |			\
 			 BIT_ULL(VIRTIO_NET_F_SPEED_DUPLEX))
 
 /* Feature bits and the one they require (virtio 1.x 5.1.3.1). */
@@ -60,6 +61,7 @@ static const struct {
 	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_MQ, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_RSS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 };
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
@@ -337,6 +339,44 @@ int ppv_negotiate(struct ppv_priv *priv)
 					 n);
 		} else {
 			priv->dev_max_qp = n;
+		}
+	}
+
+	/*
+	 * VIRTIO_NET_F_RSS: used with multiqueue only, when the device takes
+	 * ppvnet's table and key (a device must take at least those sizes,
+	 * virtio 1.x 5.1.4.2) and supports one of its hash types.
+	 */
+	priv->rss_hash_types = 0;
+	if (wanted & BIT_ULL(VIRTIO_NET_F_RSS)) {
+		u32 types = 0;
+		u16 tlen = 0;
+		u8 klen = 0;
+
+		if (priv->device && priv->device_len >=
+		    offsetofend(struct virtio_net_config, supported_hash_types)) {
+			klen = ioread8(priv->device +
+				       offsetof(struct virtio_net_config,
+						rss_max_key_size));
+			tlen = ioread16(priv->device +
+					offsetof(struct virtio_net_config,
+						 rss_max_indirection_table_length));
+			types = ioread32(priv->device +
+					 offsetof(struct virtio_net_config,
+						  supported_hash_types));
+		}
+		types &= PPV_RSS_HASH_TYPES;
+		if (!(wanted & BIT_ULL(VIRTIO_NET_F_MQ)) ||
+		    klen < PPV_RSS_KEY_LEN || tlen < PPV_RSS_TABLE_LEN ||
+		    !types) {
+			wanted &= ~BIT_ULL(VIRTIO_NET_F_RSS);
+			if (ppv_probing(priv))
+				dev_warn(dev, "device offers RSS with %u-byte keys, %u table entries, hash types %#x%s: RSS not used\n",
+					 klen, tlen, types,
+					 wanted & BIT_ULL(VIRTIO_NET_F_MQ) ?
+					 "" : ", no multiqueue");
+		} else {
+			priv->rss_hash_types = types;
 		}
 	}
 

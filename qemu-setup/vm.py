@@ -303,6 +303,8 @@ class Vm:
                 return self.rawsend(req.split()[1:])
             if req.startswith("garp "):
                 return self.garp(req.split()[1:])
+            if req.startswith("udpflows "):
+                return self.udpflows(req.split()[1:])
             if req.startswith("sh "):
                 r = subprocess.run(["ip", "netns", "exec", self.ns, "sh", "-c",
                                     req[3:]], stdout=subprocess.PIPE,
@@ -364,6 +366,30 @@ class Vm:
         r = subprocess.run(["ip", "netns", "exec", self.ns, sys.executable,
                             "-c", self.RAW] + args, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True, timeout=30)
+        return "ok" if r.returncode == 0 else "error " + r.stdout.strip()
+
+    # UDP flows to the guest, paced (tests/vm/rss.sh: where RSS puts each
+    # flow): "udpflows FLOWS PER" sends PER 64-byte datagrams from each of
+    # FLOWS source ports to the guest's discard port, one every 2 ms, so
+    # that no receive ring fills (QEMU 7.2's RSS stalls a tap queue whose
+    # packet it could not place on another queue).
+    FLOWS = ("import socket, sys, time\n"
+             "n, per = int(sys.argv[1]), int(sys.argv[2])\n"
+             "ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+             " for i in range(n)]\n"
+             "for s in ss: s.bind((sys.argv[3], 0))\n"
+             "for k in range(per):\n"
+             "    for s in ss:\n"
+             "        s.sendto(b'ppvnet rss test'.ljust(64), (sys.argv[4], 9))\n"
+             "        time.sleep(0.002)\n")
+
+    def udpflows(self, args):
+        if len(args) != 2 or not all(a.isdigit() for a in args):
+            return "error usage: udpflows FLOWS PER"
+        r = subprocess.run(["ip", "netns", "exec", self.ns, sys.executable,
+                            "-c", self.FLOWS] + args + [HOST_IP, GUEST_IP],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=100)
         return "ok" if r.returncode == 0 else "error " + r.stdout.strip()
 
     # Gratuitous ARPs on the host's tap (tests/vm/ctrl.sh: the guest's

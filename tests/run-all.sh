@@ -120,6 +120,10 @@ debug_cmd() {
 		vm ppvnet debug --device-opts iommu_platform=on --queues 2 \
 			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4" \
 			--tests "${PPV% unload} mq debugfs unload" ;;
+	# RSS commands through the DMA API, and the fail_ctrl walk of ethtool -X
+	debug-vm-ppvnet-rss)
+		vm ppvnet debug --device-opts iommu_platform=on,rss=on --queues 2 \
+			--tests "load link rss unload" ;;
 	debug-vm-ppvnet-life)
 		vm ppvnet debug --append "$LIFE_DBG" --tests "$LIFE" ;;
 	debug-vm-ppvnet-txtimer)
@@ -130,7 +134,7 @@ debug_cmd() {
 		echo "no debug phase $1"; return 1 ;;
 	esac
 }
-DEBUG_VM="debug-vm-ppvnet-faults debug-vm-ppvnet debug-vm-ppvnet-faults-big debug-vm-ppvnet-life debug-vm-ppvnet-faults-small debug-vm-ppvnet-txtimer debug-vm-virtio_net"
+DEBUG_VM="debug-vm-ppvnet-faults debug-vm-ppvnet debug-vm-ppvnet-faults-big debug-vm-ppvnet-life debug-vm-ppvnet-faults-small debug-vm-ppvnet-txtimer debug-vm-ppvnet-rss debug-vm-virtio_net"
 DEBUG_PHASES="debug-kernel $DEBUG_VM"
 # The debug lane: the debug kernel's phases run next to the others. A TCG
 # guest keeps the machine about half busy (52 % of 2 cores over the debug
@@ -245,6 +249,10 @@ MQ="--queues 2 --append ppv.env.PPV_QUEUES=2"
 LS="--device-opts speed=10000,duplex=full --append ppv.env.PPV_SPEED=10000"
 phase vm-ppvnet-6.1-mq vm ppvnet default $MQ $LS --tests "load link mq linkset debugfs xfer unload"
 phase vm-virtio_net-6.1-mq vm virtio_net default $MQ $LS --tests "load link mq linkset unload"
+# RSS (rss=on: VIRTIO_NET_F_RSS): ethtool -x/-X steer flows, both drivers
+RSS="--queues 2 --device-opts rss=on --tests"
+phase vm-ppvnet-6.1-rss vm ppvnet default $RSS "load link rss unload"
+phase vm-virtio_net-6.1-rss vm virtio_net default $RSS "load link rss unload"
 phase vm-ppvnet-6.1-shared vm ppvnet default --queues 2 --vectors 2 \
 	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=shared" \
 	--tests "load link ping mq unload"
@@ -297,6 +305,7 @@ phase vm-ppvnet-6.12-txtimer-noevidx vm ppvnet 6.12 --device-opts "event_idx=off
 # ppvnet.ko built in the trixie chroot
 phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "${BASIC% unload} xfer unload"
 phase vm-ppvnet-7.3 vm ppvnet 7.3 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
+phase vm-ppvnet-7.3-rss vm ppvnet 7.3 $RSS "load link rss unload"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),

@@ -454,3 +454,16 @@ fault_points() {
 	fi
 	return 1
 }
+# fi_arm SITE K: fail the K-th call of fault point SITE once; fi_hit SITE:
+# was the fault injected?; fi_off SITE: no more failures
+fi_arm() {
+	echo 0 >"$FI/$1/verbose"
+	echo 100 >"$FI/$1/probability"
+	echo 1 >"$FI/$1/interval"
+	# should_fail() skips calls while space > size (1): space s >= 2
+	# lets s - 1 calls through, so the k-th call needs k (0 for the first)
+	if [ "$2" = 1 ]; then echo 0; else echo "$2"; fi >"$FI/$1/space"
+	echo 1 >"$FI/$1/times"
+}
+fi_hit() { [ "$(cat "$FI/$1/times")" = 0 ]; }
+fi_off() { echo 0 >"$FI/$1/probability"; echo 0 >"$FI/$1/times"; }

@@ -5,17 +5,6 @@
 # behind, and the next attempt without injection must work. The walk of a
 # site ends at the first k whose fault was never reached.
 fault_points "fault injection walk" || { return 0 2>/dev/null || exit 0; }
-fi_arm() {	# site k: fail the k-th call once
-	echo 0 >"$FI/$1/verbose"
-	echo 100 >"$FI/$1/probability"
-	echo 1 >"$FI/$1/interval"
-	# should_fail() skips calls while space > size (1): space s >= 2
-	# lets s - 1 calls through, so the k-th call needs k (0 for the first)
-	if [ "$2" = 1 ]; then echo 0; else echo "$2"; fi >"$FI/$1/space"
-	echo 1 >"$FI/$1/times"
-}
-fi_hit() { [ "$(cat "$FI/$1/times")" = 0 ]; }	# was the fault injected?
-fi_off() { echo 0 >"$FI/$1/probability"; echo 0 >"$FI/$1/times"; }
 # DMA-API debug tracks every mapping and coherent buffer: a down or unbound
 # device must have none (rings, page pool pages, TX mappings). Its dump's
 # lines start "<device> <driver> <type> idx ...", and a device whose probe
