@@ -313,9 +313,9 @@ phase vm-ppvnet-7.3-rss vm ppvnet 7.3 $RSS "load link rss unload"
 if [ "${PPV_STRESS:-0}" = 1 ]; then
 	sk=${KERNEL:-default}
 	if [ "$sk" = debug ]; then
-		set -- 20 200 50 0 2400
+		set -- 20 200 50 0 2400 10
 	else
-		set -- 100 1000 200 160 900
+		set -- 100 1000 200 160 900 50
 	fi
 	phase stress-cycles vm ppvnet "$sk" --timeout "$5" \
 		--append "ppv.env.PPV_CYCLES=${PPV_CYCLES:-$1}" --tests "load cycles unload"
@@ -324,6 +324,10 @@ if [ "${PPV_STRESS:-0}" = 1 ]; then
 	phase stress-updown vm ppvnet "$sk" --timeout "$5" \
 		--append "ppv.env.PPV_UPDOWN=${PPV_UPDOWN:-$3}" --tests "load updown unload"
 	phase stress-rmmod vm ppvnet "$sk" --tests "load rmmod_busy unload"
+	# ethtool -L and -G, each its count of times, under iperf3 both ways
+	phase stress-mq vm ppvnet "$sk" --timeout "$5" --queues 2 \
+		--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=${PPV_MQ_CHANGES:-$6}" \
+		--tests "load link mq unload"
 	if [ "$sk" = debug ]; then
 		phase stress-lowmem echo "ok 1 - low-memory guest # SKIP on the debug kernel: in a 320 MB debug guest the OOM killer took the hog before any GFP_ATOMIC allocation failed (0 failures measured), so the test shows nothing there"
 	else

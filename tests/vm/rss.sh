@@ -53,20 +53,21 @@ only_on() {
 	expect "$2: queue $1 received the 256 datagrams ($got packets)" "$got" -ge 256
 	expect "$2: the other queue at most 3 frames ($other)" "$other" -le 3
 }
-if ethtool -X "$IF" weight 1 0 2>/tmp/rss.err; then
-	ok "ethtool -X weight 1 0"
-	steer "table all 0"
-	only_on 0 "table all 0"
-else
-	notok "ethtool -X weight 1 0" "$(cat /tmp/rss.err)"
-fi
-if ethtool -X "$IF" weight 0 1 2>/tmp/rss.err; then
-	ok "ethtool -X weight 0 1"
-	steer "table all 1"
-	only_on 1 "table all 1"
-else
-	notok "ethtool -X weight 0 1" "$(cat /tmp/rss.err)"
-fi
+# all_to Q: the whole table to queue Q, and the flows must follow
+all_to() {
+	local w="1 0"
+	[ "$1" = 1 ] && w="0 1"
+	# shellcheck disable=SC2086
+	if ethtool -X "$IF" weight $w 2>/tmp/rss.err; then
+		ok "ethtool -X weight $w"
+		steer "table all $1"
+		only_on "$1" "table all $1"
+	else
+		notok "ethtool -X weight $w" "$(cat /tmp/rss.err)"
+	fi
+}
+all_to 0
+all_to 1
 q0=$(rss_table | grep -cx 0)
 expect "ethtool -x shows no entry for queue 0 ($q0)" "$q0" -eq 0
 # the table is the driver's now: a down/up gives it back to the device
