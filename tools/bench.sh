@@ -4,7 +4,11 @@
 # driver goes first, then per metric the median and min-max of each driver
 # and the ratio of the medians, ppvnet / virtio_net.
 #   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
-#   [DEVICE_OPTS=mrg_rxbuf=off,...] [COALESCE="tx-usecs 0"] [DRIVERS="ppvnet"] tools/bench.sh
+#   [DEVICE_OPTS=mrg_rxbuf=off,...] [COALESCE="tx-usecs 0"] [DRIVERS="ppvnet"]
+#   [QUEUES=2 [STREAMS=4]] tools/bench.sh
+# QUEUES=2 is the multiqueue mode: a device with 2 queue pairs (both
+# drivers use both, one per vCPU), and TCP only, STREAMS (4) streams each
+# way; the UDP rows, a single flow, would use one pair.
 # DRIVERS=ppvnet with DEVICE_OPTS measures what one offload buys (its rows
 # against a run with the feature on), with COALESCE what ppvnet's TX
 # completion timer does (ethtool -C in the guest); the ratio needs both
@@ -28,7 +32,13 @@ extra=()
 [ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1 --cpu default)
 [ -n "${DEVICE_OPTS:-}" ] && extra+=(--device-opts "$DEVICE_OPTS")
 [ -n "${COALESCE:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_COALESCE=${COALESCE// /,}")
-echo "# bench: KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\"}; results in $out" >&2
+queues=${QUEUES:-1}
+if [ "$queues" -gt 1 ]; then
+	extra+=(--queues "$queues" --append "ppv.env.PPV_BENCH_STREAMS=${STREAMS:-4}")
+fi
+mode="KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0}"
+[ "$queues" = 1 ] || mode="$mode QUEUES=$queues STREAMS=${STREAMS:-4}"
+echo "# bench: $mode ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\"}; results in $out" >&2
 
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
 for r in $(seq 1 "$rounds"); do
@@ -111,7 +121,7 @@ if command -v gnuplot >/dev/null && [ "$(wc -l <"$out/chart.dat")" -gt 1 ]; then
 	gnuplot <<GP || echo "# gnuplot failed; the numbers are in $out/summary.csv" >&2
 set terminal svg size 1000,450
 set output "$out/bench.svg"
-set title "ppvnet and virtio_net over virtio_net's median, $rounds runs each, bars min-max (KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0}); us/kB and ns/pkt: lower is better"
+set title "ppvnet and virtio_net over virtio_net's median, $rounds runs each, bars min-max ($mode); us/kB and ns/pkt: lower is better"
 set style data histogram
 set style histogram errorbars gap 2 lw 1
 set style fill solid 0.6
