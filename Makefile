@@ -81,7 +81,15 @@ clean:
 	rm -rf build
 	$(MAKE) -C net-driver clean KDIR=$(firstword $(wildcard /lib/modules/*/build)) 2>/dev/null || true
 
-.PHONY: check-debug
+.PHONY: check-debug kselftest
+
+# The kernel's own drivers/net selftests (linux-source-6.12) on a 6.12
+# guest with 2 queue pairs: virtio_net, then ppvnet, case by case (make
+# check runs it too; counts in build/logs/kselftest-summary.txt)
+kselftest:
+	qemu-setup/deps.sh
+	tests/kselftest/run.sh
+
 
 # Only the debug-kernel part of make check: the in-guest suites (virtio_net,
 # then ppvnet, then ppvnet's fault injection) on the debug guest kernel:

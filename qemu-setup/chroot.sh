@@ -63,7 +63,11 @@ ensure() {
 	pkgs=${pkgs% }
 	key=$(printf 'suite=%s variant=%s pkgs=%s sparse-probe=1\n' "$suite" "$variant" "$pkgs" |
 		sha256sum | cut -c1-8)
-	root=$PPV_CACHE/chroots/$suite-$key
+	# PPV_CHROOT_NAME: another family of chroots of the suite, which the
+	# pruning below leaves alone (the kernel selftests' userland next to
+	# the module build's; a name that starts with no suite's)
+	local name=${PPV_CHROOT_NAME:-$suite}
+	root=$PPV_CACHE/chroots/$name-$key
 	if [ -f "$root/.ppv-done" ]; then
 		echo "$root"
 		return
@@ -118,7 +122,7 @@ ensure() {
 	touch "$root/.ppv-done"
 	ppv_log "chroot $root ready in $(($(date +%s) - t0)) s ($(du -sh "$root" | cut -f1))"
 	# older chroots of this suite: remove those nobody is using
-	for d in "$PPV_CACHE/chroots/$suite"-*; do
+	for d in "$PPV_CACHE/chroots/$name"-*; do
 		case $d in "$root" | *.lock | *.log | *.tmp) continue ;; esac
 		[ -d "$d" ] || continue
 		(

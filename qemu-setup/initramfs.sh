@@ -25,7 +25,7 @@ done
 bins="/bin/busybox $(command -v iperf3 ethtool sockperf)$extra"
 
 key=$( {
-	echo "$krel $ref_modules 8021q $bins"
+	echo "$krel $ref_modules 8021q kselftest:e1000,9p $bins"
 	[ -n "$ko" ] && sha256sum "$ko"
 	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* \
 		"$PPV_TOP"/tools/ppvnet-bind "$0" $bins
@@ -98,6 +98,12 @@ done
 order=$root/lib/modules/ppv/8021q.order
 : >"$order"
 add_mod 8021q
+# tests/vm/kselftest.sh: the peer NIC (e1000) and the 9p shares
+order=$root/lib/modules/ppv/kselftest.order
+: >"$order"
+for m in e1000 virtio_pci 9pnet_virtio 9p; do
+	add_mod $m
+done
 if [ -n "$ko" ]; then
 	# a module built for another release fails only at insmod in the
 	# guest, as a bare "Invalid module format": say so here

@@ -134,7 +134,18 @@ class Vm:
         run(nse + tap)
         if self.a.host_mtu:
             run(nse + ["ip", "link", "set", "ppvtap0", "mtu", str(self.a.host_mtu)])
-        run(nse + ["ip", "addr", "add", f"{HOST_IP}/24", "dev", "ppvtap0"])
+        host_if = "ppvtap0"
+        if self.a.peer_nic:
+            # a second guest NIC (the kernel selftests' remote end) on the
+            # same wire: both taps in a bridge, which takes the host address
+            run(nse + ["ip", "tuntap", "add", "dev", "ppvtap1", "mode", "tap"])
+            run(nse + ["ip", "link", "add", "ppvbr0", "type", "bridge"])
+            for t in ("ppvtap0", "ppvtap1"):
+                run(nse + ["ip", "link", "set", t, "master", "ppvbr0"])
+                run(nse + ["ip", "link", "set", t, "up"])
+            run(nse + ["ip", "link", "set", "ppvbr0", "up"])
+            host_if = "ppvbr0"
+        run(nse + ["ip", "addr", "add", f"{HOST_IP}/24", "dev", host_if])
         # no IPv6 chatter from the host side: counters see only test traffic
         run(nse + ["sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"])
         run(nse + ["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"])
@@ -221,6 +232,17 @@ class Vm:
         if a.iommu:
             cmd += ["-device", "intel-iommu,intremap=off"]
         cmd += ["-netdev", ",".join(netdev), "-device", ",".join(dev)]
+        if a.peer_nic:
+            cmd += ["-netdev", "tap,id=n1,ifname=ppvtap1,script=no,"
+                    "downscript=no,vhost=off",
+                    "-device", f"{a.peer_nic},netdev=n1,mac=52:54:00:12:34:57"]
+        # host folders, read-only over 9p (the kernel selftests' userland)
+        for i, sh in enumerate(a.share):
+            path, tag = sh.rsplit(":", 1)
+            cmd += ["-fsdev", f"local,id=fs{i},path={path},security_model=none,"
+                    "readonly=on,multidevs=remap",
+                    "-device", f"virtio-9p-pci,fsdev=fs{i},mount_tag={tag},"
+                    "disable-legacy=on"]
         if a.icount is not None:
             cmd += ["-icount", f"shift={a.icount}"]
         if a.qemu_args:
@@ -629,6 +651,10 @@ def main():
     p.add_argument("--device-opts", default="",
                    help="more virtio-net-pci properties, comma separated")
     p.add_argument("--icount", type=int, default=None)
+    p.add_argument("--peer-nic", default="",
+                   help="a second NIC of this QEMU model on the same wire")
+    p.add_argument("--share", action="append", default=[],
+                   help="HOSTDIR:TAG, a read-only 9p share (repeatable)")
     p.add_argument("--cpu", default="max",
                    help="QEMU CPU model; 'default' leaves QEMU's own (qemu64)")
     p.add_argument("--qemu", default="qemu-system-x86_64")

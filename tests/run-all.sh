@@ -301,6 +301,10 @@ phase vm-ppvnet-6.12-life vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --test
 # the full ring without event index (stops and wakes by the flags alone)
 phase vm-ppvnet-6.12-txtimer-noevidx vm ppvnet 6.12 --device-opts "event_idx=off,$TXTIMER" \
 	--tests "$TXFULL"
+# The kernel's own drivers/net selftests (linux-source-6.12) on 6.12 with
+# an e1000 as their remote end, virtio_net then ppvnet, compared case by
+# case; ppvnet's guest also reads netdev netlink with ynl (make kselftest)
+phase kselftest-6.12 tests/kselftest/run.sh
 # 7.3 (trixie-backports), whose virtio_net receives into page_pool too;
 # ppvnet.ko built in the trixie chroot
 phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "${BASIC% unload} xfer unload"

@@ -467,3 +467,74 @@ fi_arm() {
 }
 fi_hit() { [ "$(cat "$FI/$1/times")" = 0 ]; }
 fi_off() { echo 0 >"$FI/$1/probability"; echo 0 >"$FI/$1/times"; }
+
+# The kernel selftests' userland (tests/vm/kselftest.sh, ynl.sh): the host
+# shares a Debian userland (9p tag ppvroot) and the selftests' part of the
+# kernel source (ppvksft, at /mnt inside it) read-only; ks runs a command
+# chrooted into it, with the guest's /proc, /sys, /dev and its own /tmp
+# and /run. ks_net puts the e1000 (vm.py --peer-nic) into netns ppvrem as
+# the selftests' remote end.
+KS_ROOT=/sysroot
+KS_PEER_IP=198.18.0.3
+KS_V6=2001:2::	# RFC 5180's benchmarking prefix, the IPv6 twin of 198.18/15
+ks_setup() {
+	local d
+	load_mods kselftest || return 1
+	mkdir -p $KS_ROOT
+	# a second test of the boot finds it mounted
+	if ! grep -q " $KS_ROOT/run " /proc/mounts; then
+		mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose ppvroot $KS_ROOT &&
+			mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose ppvksft $KS_ROOT/mnt &&
+			mount -t proc proc $KS_ROOT/proc &&
+			mount -t sysfs sysfs $KS_ROOT/sys &&
+			mount -t debugfs debugfs $KS_ROOT/sys/kernel/debug &&
+			mount -o bind /dev $KS_ROOT/dev &&
+			mount -t tmpfs tmpfs $KS_ROOT/tmp &&
+			mount -t tmpfs tmpfs $KS_ROOT/run || return 1
+	fi
+	# the peer, if any: the NIC the e1000 driver took
+	KS_PEER=
+	for d in /sys/bus/pci/drivers/e1000/0000:*/net/*; do
+		[ -e "$d" ] && KS_PEER=${d##*/}
+	done
+	return 0
+}
+ks() {	# a command in the chroot
+	chroot $KS_ROOT /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/tmp LC_ALL=C.UTF-8 "$@"
+}
+ks_net() {
+	[ -n "$KS_PEER" ] || { echo "no e1000 interface (vm.py --peer-nic e1000)"; return 1; }
+	ks ip netns add ppvrem &&
+		ks ip link set "$KS_PEER" netns ppvrem &&
+		ks ip -n ppvrem link set lo up &&
+		ks ip -n ppvrem addr add $KS_PEER_IP/24 dev "$KS_PEER" &&
+		ks ip -n ppvrem addr add ${KS_V6}3/64 dev "$KS_PEER" nodad &&
+		ks ip -n ppvrem link set "$KS_PEER" up &&
+		ks ip addr add ${KS_V6}2/64 dev "$IF" nodad || return 1
+	# stats.py takes the link down and up, which would drop the IPv6
+	# address (and the later tests' IPv6 traffic with it)
+	sysctl -qw "net.ipv6.conf.$IF.keep_addr_on_down=1" || return 1
+	# both ends answer before a test starts (e1000's link comes up late)
+	local i=0
+	while [ $i -lt 50 ]; do
+		ks ping -c 1 -W 1 $KS_PEER_IP >/dev/null 2>&1 &&
+			ks ping -6 -c 1 -W 1 ${KS_V6}3 >/dev/null 2>&1 && return 0
+		i=$((i + 1))
+	done
+	return 1
+}
+ks_teardown() {
+	local p d
+	# what a killed test left running in the chroot (iperf3, socat)
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = $KS_ROOT ] &&
+			kill -9 "${p#/proc/}" 2>/dev/null
+	done
+	sleep 0.5
+	ks ip netns del ppvrem 2>/dev/null
+	ip addr del ${KS_V6}2/64 dev "$IF" 2>/dev/null
+	for d in run tmp dev sys/kernel/debug sys proc mnt ""; do
+		umount "$KS_ROOT/$d" 2>/dev/null
+	done
+}
