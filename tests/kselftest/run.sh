@@ -9,11 +9,13 @@
 #   SKIP    neither passes it, with both reasons (a skip or xfail of the
 #           test itself, or a failure both share).
 # The case table goes to build/logs/kselftest-summary.txt as well.
-#   tests/kselftest/run.sh [vm.py options]   KERNEL=6.12 (default)
+#   tests/kselftest/run.sh [vm.py options]
+#   PPV_KSFT_KERNEL: the guest kernel (a KERNEL value), default 6.12; not
+#   KERNEL itself, which make exports as "default" (6.1: no netdev netlink)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 2
-export KERNEL=${KERNEL:-6.12}
+export KERNEL=${PPV_KSFT_KERNEL:-6.12}
 logs=$top/build/logs
 mkdir -p "$logs"
 n=0 fail=0

@@ -18,7 +18,7 @@ if ! check "kselftest: 9p userland and selftests" ks_setup; then
 	ks_teardown
 	return 0
 fi
-diag "kselftest: $(cat $KS_ROOT/mnt/.ppv-version 2>/dev/null), peer $KS_PEER"
+diag "kselftest: $(cat $KS_ROOT/mnt/.ppv-version 2>/dev/null) on $(uname -r), peer $KS_PEER"
 if ! check "kselftest: peer $KS_PEER in netns ppvrem answers over IPv4 and IPv6" ks_net; then
 	ks_teardown
 	return 0
