@@ -481,8 +481,8 @@ ks_setup() {
 	local d
 	load_mods kselftest || return 1
 	mkdir -p $KS_ROOT
-	# a second test of the boot finds it mounted
-	if ! grep -q " $KS_ROOT/run " /proc/mounts; then
+	# a second test of the boot finds it unmounted (ks_teardown)
+	if ! grep -q " $KS_ROOT " /proc/mounts; then
 		mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose ppvroot $KS_ROOT &&
 			mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose ppvksft $KS_ROOT/mnt &&
 			mount -t proc proc $KS_ROOT/proc &&
@@ -534,7 +534,10 @@ ks_teardown() {
 	sleep 0.5
 	ks ip netns del ppvrem 2>/dev/null
 	ip addr del ${KS_V6}2/64 dev "$IF" 2>/dev/null
-	for d in run tmp dev sys/kernel/debug sys proc mnt ""; do
-		umount "$KS_ROOT/$d" 2>/dev/null
+	# every mount at or below the root, deepest first: ip netns made
+	# /run/netns a mount of its own
+	awk -v r=$KS_ROOT '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/mounts |
+		sort -r | while read -r d; do
+		umount "$d" 2>/dev/null || umount -l "$d"
 	done
 }
