@@ -37,8 +37,9 @@ flock -s 7
 # and the traffic of pp_alloc_fail.py and rss_ctx.py); hw/rss_ctx.py then
 # finds no RSS. ppvnet's guest then reads netdev netlink with ynl
 # (tests/vm/ynl.sh; virtio_net has no page pools on 6.12). ynl goes
-# after the suite: run first (its ethtool -L 1 and back), ping.py's
-# test_tcp hung once in 4 runs under ppvnet, an open finding.
+# after the suite: after an ethtool -L 1 and back (QEMU detaches and
+# re-attaches tap queue 1), ping.py's test_tcp to the e1000 hung in 2 of
+# 3 runs under virtio_net and 1 of 3 under ppvnet.
 for d in virtio_net ppvnet; do
 	t="load link kselftest unload"
 	[ $d = ppvnet ] && t="load link kselftest ynl unload"
