@@ -90,7 +90,6 @@ kselftest:
 	qemu-setup/deps.sh
 	tests/kselftest/run.sh
 
-
 # Only the debug-kernel part of make check: the in-guest suites (virtio_net,
 # then ppvnet, then ppvnet's fault injection) on the debug guest kernel:
 # KASAN, UBSAN, lockdep, kmemleak, DMA-API debug, fault injection. Builds

@@ -26,8 +26,6 @@ fi
 for f in $KS_FILES; do
 	dir=/mnt/tools/testing/selftests/drivers/net
 	case $f in */*) dir=$dir/${f%/*} ;; esac
-	name=${f##*/}
-	name=${name%.py}
 	read -r t0 _ </proc/uptime
 	ks /bin/sh -c "cd $dir && exec timeout ${PPV_KSFT_TIMEOUT:-120} \
 		env PYTHONUNBUFFERED=1 NETIF=$IF \

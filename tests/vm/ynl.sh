@@ -50,7 +50,6 @@ ynl_queues() {
 		i=$((i + 1))
 	done
 }
-check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got '$2', want '$3'"; fi; }
 
 # ynl_pools N: N live page pools on this interface, one per rx queue NAPI
 ynl_pools() {
@@ -59,8 +58,8 @@ ynl_pools() {
 	pp=$(ynl netdev --dump page-pool-get) || { notok "ynl: page-pool-get" "$pp"; return; }
 	live=$(echo "$pp" | jqr --argjson i "$ifx" '[.[] | select(.ifindex == $i and ."detach-time" == null)]')
 	expect "ynl: page-pool-get lists $n pools of $IF" "$(echo "$live" | jqr length)" -eq "$n"
-	check_eq "ynl: the pools belong to the rx queues' NAPIs" \
-		"$(echo "$live" | jqr '[.[]."napi-id"] | sort | map(tostring) | join(",")')" \
+	expect "ynl: the pools belong to the rx queues' NAPIs" \
+		"$(echo "$live" | jqr '[.[]."napi-id"] | sort | map(tostring) | join(",")')" = \
 		"$(echo "$q" | jqr '[.[] | select(.type == "rx") | ."napi-id"] | sort | map(tostring) | join(",")')"
 	expect "ynl: every pool has pages in flight (the filled rings)" \
 		"$(echo "$live" | jqr '[.[] | select((.inflight // 0) == 0)] | length')" -eq 0
