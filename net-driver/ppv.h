@@ -47,8 +47,11 @@
 				 VIRTIO_NET_RSS_HASH_TYPE_TCPv6 |	\
 				 VIRTIO_NET_RSS_HASH_TYPE_UDPv6)
 
-/* The 12-byte virtio-net header of VIRTIO_F_VERSION_1 (virtio 1.x 5.1.6). */
-#define PPV_HDR_LEN	12
+/*
+ * The virtio-net header of VIRTIO_F_VERSION_1 (virtio 1.x 5.1.6): 12 bytes,
+ * 20 with HASH_REPORT (priv->hdr_len). Buffer sizes below allow for 20.
+ */
+#define PPV_HDR_MAX	20
 
 /*
  * RX buffers are carved from page pool pages. Every buffer starts with a
@@ -72,9 +75,9 @@
 #define PPV_RX_TAILROOM		SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 /* largest MTU whose frames fit one small buffer */
 #define PPV_SMALL_MAX_MTU	(PAGE_SIZE - PPV_RX_HEADROOM - PPV_RX_TAILROOM - \
-				 PPV_HDR_LEN - VLAN_ETH_HLEN)
+				 PPV_HDR_MAX - VLAN_ETH_HLEN)
 /* a big buffer: the header and a 64 KB GSO frame with a VLAN tag */
-#define PPV_BIG_BYTES		(PPV_HDR_LEN + VLAN_ETH_HLEN + 65535)
+#define PPV_BIG_BYTES		(PPV_HDR_MAX + VLAN_ETH_HLEN + 65535)
 /* pages of one: page 0 holds more than half a page of it, the rest whole */
 #define PPV_BIG_PAGES		(1 + DIV_ROUND_UP(PPV_BIG_BYTES - PAGE_SIZE / 2, \
 						  PAGE_SIZE))
@@ -206,7 +209,7 @@ struct ppv_tx_obj {
 		bool page;		/* skb_frag_dma_map(), not dma_map_single() */
 	} map[PPV_TX_MAX_DESC];
 	struct ppv_vring_desc indir[PPV_TX_MAX_DESC];
-	u8 hdr[PPV_HDR_LEN];
+	u8 hdr[PPV_HDR_MAX];
 };
 
 struct ppv_qp {
@@ -224,6 +227,10 @@ struct ppv_qp {
 	unsigned int rx_truesize;	/* small: bytes of page per buffer */
 	struct ewma_ppv_pkt_len rx_avg;	/* mergeable: packet length seen */
 	struct ppv_rx_chain *rx_chains;	/* big: one per ring entry */
+	struct page *rx_page;		/* page being carved (ppv_rx_alloc()) */
+	unsigned int rx_page_size;	/* its fragments' size */
+	unsigned int rx_page_off;	/* offset of its next fragment */
+	unsigned int rx_page_refs;	/* references of fragments not handed out */
 	u64 pp_fresh_done;		/* pp_fresh of the pools already destroyed */
 	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
 	bool rx_starved;		/* the refill work found no memory either */
@@ -262,6 +269,7 @@ struct ppv_priv {
 	int bars;			/* mask of requested BARs */
 
 	u64 features;			/* negotiated */
+	u8 hdr_len;			/* virtio-net header: 12, 20 with HASH_REPORT */
 	bool dma_api;			/* ACCESS_PLATFORM: addresses from the DMA API */
 	u16 dev_mtu;			/* VIRTIO_NET_F_MTU: the device's MTU, or 0 */
 	u32 speed;			/* SPEED_DUPLEX: Mb/s, or SPEED_UNKNOWN */
@@ -312,11 +320,14 @@ struct ppv_priv {
 	atomic64_t announces;		/* announcements sent and acknowledged */
 
 	/*
-	 * RSS (ppv_ctrl_rss()): the hash types in use, 0 without RSS; the
-	 * indirection table (queue pairs), from ethtool -X or spread evenly
-	 * over the active pairs; the key, random unless ethtool -X hkey set it.
+	 * RSS and hash report (ppv_ctrl_hash()): the hash types in use (0
+	 * without either; ethtool -N rx-flow-hash), those the device
+	 * supports; the indirection table (queue pairs), from ethtool -X or
+	 * spread evenly over the active pairs; the key, random unless
+	 * ethtool -X hkey set it.
 	 */
-	u32 rss_hash_types;
+	u32 hash_types;
+	u32 hash_types_dev;
 	u16 rss_indir[PPV_RSS_TABLE_LEN];
 	u8 rss_key[PPV_RSS_KEY_LEN];
 
@@ -415,6 +426,7 @@ int ppv_ctrl_cmd(struct ppv_priv *priv, u8 class, u8 cmd, const void *data,
 int ppv_ctrl_apply(struct ppv_priv *priv);
 int ppv_ctrl_set_pairs(struct ppv_priv *priv, unsigned int n);
 int ppv_ctrl_set_rss(struct ppv_priv *priv, const u32 *indir, const u8 *key);
+int ppv_ctrl_set_hash_types(struct ppv_priv *priv, u32 types);
 void ppv_ctrl_announce(struct ppv_priv *priv);
 void ppv_set_rx_mode(struct net_device *dev);
 int ppv_set_mac_address(struct net_device *dev, void *p);

@@ -55,6 +55,7 @@ static const struct {
 	{ VIRTIO_NET_CTRL_ANNOUNCE, VIRTIO_NET_CTRL_ANNOUNCE_ACK, "announce ack" },
 	{ VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, "queue pairs" },
 	{ VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_RSS_CONFIG, "rss" },
+	{ VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_HASH_CONFIG, "hash" },
 	{ VIRTIO_NET_CTRL_GUEST_OFFLOADS, VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET,
 	  "guest offloads" },
 };
@@ -461,7 +462,7 @@ static int ppv_ctrl_rss(struct ppv_priv *priv)
 	struct ppv_rss_cmd cmd;
 	unsigned int i;
 
-	cmd.hash_types = cpu_to_le32(priv->rss_hash_types);
+	cmd.hash_types = cpu_to_le32(priv->hash_types);
 	cmd.table_mask = cpu_to_le16(PPV_RSS_TABLE_LEN - 1);
 	cmd.unclassified_queue = 0;
 	for (i = 0; i < PPV_RSS_TABLE_LEN; i++)
@@ -497,10 +498,38 @@ static void ppv_rss_fit(struct ppv_priv *priv)
 		priv->rss_indir[i] = ethtool_rxfh_indir_default(i, priv->nqp);
 }
 
+/*
+ * Hash report without RSS (VIRTIO_NET_CTRL_MQ_HASH_CONFIG, virtio 1.x
+ * 5.1.6.5.6.4): hash types and key; the queue stays the device's choice.
+ */
+struct ppv_hash_cmd {
+	__le32 hash_types;
+	__le16 reserved[4];
+	u8 key_len;
+	u8 key[PPV_RSS_KEY_LEN];
+} __packed;
+
+/* Hash types, table and key to the device: with RSS the RSS command. */
+static int ppv_ctrl_hash(struct ppv_priv *priv)
+{
+	struct ppv_hash_cmd cmd = {};
+
+	if (ppv_has(priv, VIRTIO_NET_F_RSS))
+		return ppv_ctrl_rss(priv);
+	if (!ppv_has(priv, VIRTIO_NET_F_HASH_REPORT))
+		return 0;
+	cmd.hash_types = cpu_to_le32(priv->hash_types);
+	cmd.key_len = PPV_RSS_KEY_LEN;
+	memcpy(cmd.key, priv->rss_key, PPV_RSS_KEY_LEN);
+	return ppv_ctrl_cmd(priv, VIRTIO_NET_CTRL_MQ,
+			    VIRTIO_NET_CTRL_MQ_HASH_CONFIG, &cmd, sizeof(cmd));
+}
+
 /**
  * ppv_ctrl_set_rss - ethtool -X: a new table and/or key
- * @priv: device with RSS; rtnl held
- * @indir: PPV_RSS_TABLE_LEN entries, each below priv->nqp, or NULL
+ * @priv: device with RSS or hash report; rtnl held
+ * @indir: PPV_RSS_TABLE_LEN entries, each below priv->nqp, or NULL (always
+ *	NULL without RSS: the core asks for no table of size 0)
  * @key: PPV_RSS_KEY_LEN bytes, or NULL
  *
  * Down, they wait for the next up; up, the device takes them now, or
@@ -526,11 +555,34 @@ int ppv_ctrl_set_rss(struct ppv_priv *priv, const u32 *indir, const u8 *key)
 		memcpy(priv->rss_key, key, PPV_RSS_KEY_LEN);
 	if (!priv->up)
 		return 0;
-	err = ppv_ctrl_rss(priv);
+	err = ppv_ctrl_hash(priv);
 	if (err) {
 		memcpy(priv->rss_indir, old_indir, sizeof(old_indir));
 		memcpy(priv->rss_key, old_key, sizeof(old_key));
 	}
+	return err;
+}
+
+/**
+ * ppv_ctrl_set_hash_types - ethtool -N rx-flow-hash: what the device hashes
+ * @priv: device with RSS or hash report; rtnl held
+ * @types: VIRTIO_NET_RSS_HASH_TYPE_* bits, a subset of priv->hash_types_dev
+ *
+ * Return: 0, or the command's error (nothing changes then).
+ */
+int ppv_ctrl_set_hash_types(struct ppv_priv *priv, u32 types)
+{
+	u32 old = priv->hash_types;
+	int err;
+
+	if (types == old)
+		return 0;
+	priv->hash_types = types;
+	if (!priv->up)
+		return 0;
+	err = ppv_ctrl_hash(priv);
+	if (err)
+		priv->hash_types = old;
 	return err;
 }
 
@@ -553,7 +605,7 @@ int ppv_ctrl_apply(struct ppv_priv *priv)
 
 	if (!ppv_has(priv, VIRTIO_NET_F_CTRL_VQ))
 		return 0;
-	if (priv->rss_hash_types) {
+	if (ppv_has(priv, VIRTIO_NET_F_RSS)) {
 		ppv_rss_fit(priv);
 		err = ppv_ctrl_rss(priv);
 		if (err) {
@@ -561,13 +613,19 @@ int ppv_ctrl_apply(struct ppv_priv *priv)
 				   priv->nqp, err);
 			return err;
 		}
-	} else if (priv->nqp > 1) {
-		err = ppv_ctrl_set_pairs(priv, priv->nqp);
-		if (err) {
-			netdev_err(dev, "device refused %u queue pairs: %d\n",
-				   priv->nqp, err);
-			return err;
+	} else {
+		if (priv->nqp > 1) {
+			err = ppv_ctrl_set_pairs(priv, priv->nqp);
+			if (err) {
+				netdev_err(dev, "device refused %u queue pairs: %d\n",
+					   priv->nqp, err);
+				return err;
+			}
 		}
+		err = ppv_ctrl_hash(priv);
+		if (err)
+			netdev_warn(dev, "device refused hash types %#x: no hash reported: %d\n",
+				    priv->hash_types, err);
 	}
 	err = ppv_ctrl_mac(priv, dev->dev_addr);
 	if (err)

@@ -404,34 +404,152 @@ static u32 ppv_get_rx_ring_count(struct net_device *dev)
 	return ((struct ppv_priv *)netdev_priv(dev))->nqp;
 }
 
-static int ppv_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
-			 u32 *rule_locs)
+/*
+ * ethtool -n/-N rx-flow-hash: the hash types (VIRTIO_NET_RSS_HASH_TYPE_*)
+ * behind a flow type, as @l3 (addresses) and @l4 (addresses and ports; 0
+ * for flows without ports). The device hashes a TCP or UDP packet by its
+ * ports when @l4 is on, else by its addresses when @l3 is.
+ */
+static int ppv_flow_types(u32 flow, u32 *l3, u32 *l4)
 {
-	if (info->cmd != ETHTOOL_GRXRINGS)
-		return -EOPNOTSUPP;
-	info->data = ppv_get_rx_ring_count(dev);
+	switch (flow) {
+	case TCP_V4_FLOW:
+		*l4 = VIRTIO_NET_RSS_HASH_TYPE_TCPv4;
+		break;
+	case UDP_V4_FLOW:
+		*l4 = VIRTIO_NET_RSS_HASH_TYPE_UDPv4;
+		break;
+	case IPV4_FLOW:
+		*l4 = 0;
+		break;
+	case TCP_V6_FLOW:
+		*l4 = VIRTIO_NET_RSS_HASH_TYPE_TCPv6;
+		break;
+	case UDP_V6_FLOW:
+		*l4 = VIRTIO_NET_RSS_HASH_TYPE_UDPv6;
+		break;
+	case IPV6_FLOW:
+		*l4 = 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	*l3 = flow == TCP_V4_FLOW || flow == UDP_V4_FLOW || flow == IPV4_FLOW ?
+	      VIRTIO_NET_RSS_HASH_TYPE_IPv4 : VIRTIO_NET_RSS_HASH_TYPE_IPv6;
 	return 0;
 }
 
+#define PPV_RXH_L3	(RXH_IP_SRC | RXH_IP_DST)
+#define PPV_RXH_L4	(PPV_RXH_L3 | RXH_L4_B_0_1 | RXH_L4_B_2_3)
+
+static int ppv_get_flow_hash(struct ppv_priv *priv, u32 flow, u64 *data)
+{
+	u32 l3, l4;
+
+	if (!priv->hash_types_dev)
+		return -EOPNOTSUPP;
+	if (ppv_flow_types(flow, &l3, &l4))
+		return -EINVAL;
+	if (priv->hash_types & l4)
+		*data = PPV_RXH_L4;
+	else if (priv->hash_types & l3)
+		*data = PPV_RXH_L3;
+	else
+		*data = 0;
+	return 0;
+}
+
+/*
+ * Ports and addresses (TCP, UDP), addresses only, or, for the IP flow
+ * types, nothing; whatever the device supports. "Nothing" for TCP or UDP
+ * alone cannot be told to the device while it hashes addresses.
+ */
+static int ppv_set_flow_hash(struct ppv_priv *priv, u32 flow, u64 data)
+{
+	u32 l3, l4, types = priv->hash_types;
+
+	if (!priv->hash_types_dev)
+		return -EOPNOTSUPP;
+	if (ppv_flow_types(flow, &l3, &l4))
+		return -EINVAL;
+	if (data == PPV_RXH_L4 && l4)
+		types |= l4;
+	else if (data == PPV_RXH_L3)
+		types = (types & ~l4) | l3;
+	else if (!data && !l4)
+		types &= ~l3;
+	else
+		return -EINVAL;
+	if (types & ~priv->hash_types_dev)
+		return -EINVAL;
+	return ppv_ctrl_set_hash_types(priv, types);
+}
+
+static int ppv_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+			 u32 *rule_locs)
+{
+	switch (info->cmd) {
+	case ETHTOOL_GRXRINGS:
+		info->data = ppv_get_rx_ring_count(dev);
+		return 0;
+#ifndef PPV_HAVE_RXFH_FIELDS
+	case ETHTOOL_GRXFH:
+		return ppv_get_flow_hash(netdev_priv(dev), info->flow_type,
+					 &info->data);
+#endif
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+#ifdef PPV_HAVE_RXFH_FIELDS
+static int ppv_get_rxfh_fields(struct net_device *dev,
+			       struct ethtool_rxfh_fields *f)
+{
+	u64 data = 0;
+	int err = ppv_get_flow_hash(netdev_priv(dev), f->flow_type, &data);
+
+	f->data = data;
+	return err;
+}
+
+static int ppv_set_rxfh_fields(struct net_device *dev,
+			       const struct ethtool_rxfh_fields *f,
+			       struct netlink_ext_ack *extack)
+{
+	if (f->rss_context)
+		return -EOPNOTSUPP;
+	return ppv_set_flow_hash(netdev_priv(dev), f->flow_type, f->data);
+}
+#else
+static int ppv_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
+{
+	if (info->cmd != ETHTOOL_SRXFH)
+		return -EOPNOTSUPP;
+	return ppv_set_flow_hash(netdev_priv(dev), info->flow_type, info->data);
+}
+#endif
+
+/* The key with RSS or hash report; the table with RSS only. */
 static u32 ppv_get_rxfh_key_size(struct net_device *dev)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
 
-	return priv->rss_hash_types ? PPV_RSS_KEY_LEN : 0;
+	return priv->hash_types_dev ? PPV_RSS_KEY_LEN : 0;
 }
 
 static u32 ppv_get_rxfh_indir_size(struct net_device *dev)
 {
 	struct ppv_priv *priv = netdev_priv(dev);
 
-	return priv->rss_hash_types ? PPV_RSS_TABLE_LEN : 0;
+	return ppv_has(priv, VIRTIO_NET_F_RSS) ? PPV_RSS_TABLE_LEN : 0;
 }
 
 static int ppv_rss_get(struct ppv_priv *priv, u32 *indir, u8 *key, u8 *hfunc)
 {
 	unsigned int i;
 
-	if (!priv->rss_hash_types)
+	if (!priv->hash_types_dev)
 		return -EOPNOTSUPP;
 	if (hfunc)
 		*hfunc = ETH_RSS_HASH_TOP;
@@ -445,7 +563,8 @@ static int ppv_rss_get(struct ppv_priv *priv, u32 *indir, u8 *key, u8 *hfunc)
 static int ppv_rss_set(struct ppv_priv *priv, const u32 *indir, const u8 *key,
 		       u8 hfunc)
 {
-	if (!priv->rss_hash_types)
+	if (!priv->hash_types_dev ||
+	    (indir && !ppv_has(priv, VIRTIO_NET_F_RSS)))
 		return -EOPNOTSUPP;
 	if (hfunc != ETH_RSS_HASH_NO_CHANGE && hfunc != ETH_RSS_HASH_TOP)
 		return -EOPNOTSUPP;
@@ -508,6 +627,12 @@ const struct ethtool_ops ppv_ethtool_ops = {
 	.get_strings		= ppv_get_strings,
 	.get_ethtool_stats	= ppv_get_ethtool_stats,
 	.get_rxnfc		= ppv_get_rxnfc,
+#ifdef PPV_HAVE_RXFH_FIELDS
+	.get_rxfh_fields	= ppv_get_rxfh_fields,
+	.set_rxfh_fields	= ppv_set_rxfh_fields,
+#else
+	.set_rxnfc		= ppv_set_rxnfc,
+#endif
 #ifdef PPV_HAVE_RX_RING_COUNT
 	.get_rx_ring_count	= ppv_get_rx_ring_count,
 #endif

@@ -514,6 +514,9 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 	/* with CTRL_GUEST_OFFLOADS ethtool -K rx / rx-gro-hw switch them */
 	if (ppv_has(priv, VIRTIO_NET_F_CTRL_GUEST_OFFLOADS))
 		hw |= rx;
+	/* the device's hash in the skb (ppv_rx_deliver()), ethtool -K rxhash */
+	if (ppv_has(priv, VIRTIO_NET_F_HASH_REPORT))
+		hw |= NETIF_F_RXHASH;
 	dev->hw_features |= hw;
 	dev->features |= hw | rx | NETIF_F_HIGHDMA;
 	if (ppv_has(priv, VIRTIO_NET_F_CTRL_VLAN))
@@ -528,7 +531,7 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 	 * is private takes one descriptor instead of two (64-byte UDP: 4 %
 	 * fewer guest instructions a packet, measured under icount).
 	 */
-	dev->needed_headroom = PPV_HDR_LEN;
+	dev->needed_headroom = priv->hdr_len;
 	dev->vlan_features = dev->features;
 }
 

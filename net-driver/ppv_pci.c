@@ -43,6 +43,7 @@
 			 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE) |	\
 			 BIT_ULL(VIRTIO_NET_F_MQ) |			\
 			 BIT_ULL(VIRTIO_NET_F_RSS) |			\
+			 BIT_ULL(VIRTIO_NET_F_HASH_REPORT) |		\
 			 BIT_ULL(VIRTIO_NET_F_SPEED_DUPLEX))
 
 /* Feature bits and the one they require (virtio 1.x 5.1.3.1). */
@@ -62,6 +63,7 @@ static const struct {
 	{ VIRTIO_NET_F_GUEST_ANNOUNCE, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_MQ, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_RSS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
+	{ VIRTIO_NET_F_HASH_REPORT, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 };
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
@@ -346,9 +348,11 @@ int ppv_negotiate(struct ppv_priv *priv)
 	 * VIRTIO_NET_F_RSS: used with multiqueue only, when the device takes
 	 * ppvnet's table and key (a device must take at least those sizes,
 	 * virtio 1.x 5.1.4.2) and supports one of its hash types.
+	 * VIRTIO_NET_F_HASH_REPORT: when it supports one of them and a key of
+	 * ppvnet's size (the hash needs no table).
 	 */
-	priv->rss_hash_types = 0;
-	if (wanted & BIT_ULL(VIRTIO_NET_F_RSS)) {
+	priv->hash_types_dev = 0;
+	if (wanted & (BIT_ULL(VIRTIO_NET_F_RSS) | BIT_ULL(VIRTIO_NET_F_HASH_REPORT))) {
 		u32 types = 0;
 		u16 tlen = 0;
 		u8 klen = 0;
@@ -366,19 +370,33 @@ int ppv_negotiate(struct ppv_priv *priv)
 						  supported_hash_types));
 		}
 		types &= PPV_RSS_HASH_TYPES;
-		if (!(wanted & BIT_ULL(VIRTIO_NET_F_MQ)) ||
-		    klen < PPV_RSS_KEY_LEN || tlen < PPV_RSS_TABLE_LEN ||
-		    !types) {
+		if ((wanted & BIT_ULL(VIRTIO_NET_F_RSS)) &&
+		    (!(wanted & BIT_ULL(VIRTIO_NET_F_MQ)) ||
+		     klen < PPV_RSS_KEY_LEN || tlen < PPV_RSS_TABLE_LEN ||
+		     !types)) {
 			wanted &= ~BIT_ULL(VIRTIO_NET_F_RSS);
 			if (ppv_probing(priv))
 				dev_warn(dev, "device offers RSS with %u-byte keys, %u table entries, hash types %#x%s: RSS not used\n",
 					 klen, tlen, types,
 					 wanted & BIT_ULL(VIRTIO_NET_F_MQ) ?
 					 "" : ", no multiqueue");
-		} else {
-			priv->rss_hash_types = types;
 		}
+		if ((wanted & BIT_ULL(VIRTIO_NET_F_HASH_REPORT)) &&
+		    (klen < PPV_RSS_KEY_LEN || !types)) {
+			wanted &= ~BIT_ULL(VIRTIO_NET_F_HASH_REPORT);
+			if (ppv_probing(priv))
+				dev_warn(dev, "device offers hash report with %u-byte keys, hash types %#x: not used\n",
+					 klen, types);
+		}
+		if (wanted & (BIT_ULL(VIRTIO_NET_F_RSS) |
+			      BIT_ULL(VIRTIO_NET_F_HASH_REPORT)))
+			priv->hash_types_dev = types;
 	}
+	/* all it supports at first; ethtool -N's choice across a reset */
+	if (ppv_probing(priv) || !(priv->hash_types & priv->hash_types_dev))
+		priv->hash_types = priv->hash_types_dev;
+	else
+		priv->hash_types &= priv->hash_types_dev;
 
 	iowrite32(0, PPV_CFG(priv, guest_feature_select));
 	iowrite32(lower_32_bits(wanted), PPV_CFG(priv, guest_feature));
@@ -393,6 +411,9 @@ int ppv_negotiate(struct ppv_priv *priv)
 	}
 	priv->features = wanted;
 	priv->dma_api = !!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
+	priv->hdr_len = wanted & BIT_ULL(VIRTIO_NET_F_HASH_REPORT) ?
+			sizeof(struct virtio_net_hdr_v1_hash) :
+			sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	return 0;
 
 fail:

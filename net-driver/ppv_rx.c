@@ -45,25 +45,69 @@ static unsigned int ppv_rx_mrg_truesize(struct ppv_qp *qp)
 	return avg <= ppv_rx_room(qp, PAGE_SIZE / 2) ? PAGE_SIZE / 2 : PAGE_SIZE;
 }
 
+/*
+ * Give back the references the page being carved still holds for
+ * fragments it never handed out; the last reference returns it to the pool.
+ */
+static void ppv_rx_page_drop(struct ppv_qp *qp, bool allow_direct)
+{
+	for (; qp->rx_page_refs; qp->rx_page_refs--)
+		page_pool_put_full_page(qp->pool, qp->rx_page, allow_direct);
+	qp->rx_page = NULL;
+}
+
+/*
+ * A buffer of @size bytes (a fraction of a page, or a whole one). Whole
+ * pages come from page_pool_alloc_pages(), and the driver carves them
+ * itself rather than with page_pool_alloc_frag(): a fresh page is split
+ * into PAGE_SIZE / @size fragments at once (page_pool_fragment_page()),
+ * each released by whoever holds it last, and the ones a size change
+ * leaves unused are given back. The same count of pool calls (one a page),
+ * through the pool's own entry point on every kernel: since 6.6,
+ * page_pool_alloc_frag() goes around page_pool_alloc_pages(), the function
+ * the kernel's fault injection and selftest (hw/pp_alloc_fail.py) target.
+ */
 static void *ppv_rx_alloc(struct ppv_qp *qp, unsigned int size, gfp_t gfp,
 			  enum ppv_fault_site site)
 {
-	struct page *page = NULL;
-	unsigned int offset;
+	struct page *page = qp->rx_page;
+	unsigned int nr;
 
-	if (!ppv_should_fail(site))
-		page = page_pool_alloc_frag(qp->pool, &offset, size,
-					    gfp | __GFP_NOWARN);
-	if (unlikely(!page)) {
-		ppv_stat_inc(&qp->rx_stats, refill_fail);
-		return NULL;
+	if (ppv_should_fail(site))
+		goto fail;
+	if (page && size == qp->rx_page_size) {
+		unsigned int offset = qp->rx_page_off;
+
+		qp->rx_page_off += size;
+		if (!--qp->rx_page_refs)
+			qp->rx_page = NULL;
+		ppv_stat_inc(&qp->rx_stats, pp_alloc);
+		return page_address(page) + offset;
+	}
+	if (page)
+		ppv_rx_page_drop(qp, true);
+	page = page_pool_alloc_pages(qp->pool, gfp | __GFP_NOWARN);
+	if (unlikely(!page))
+		goto fail;
+	/* every page, whole ones too: before 6.7, a recycled page keeps the
+	 * count its last release left, and a fresh one has none at all
+	 */
+	nr = PAGE_SIZE / size;
+	page_pool_fragment_page(page, nr);
+	if (nr > 1) {
+		qp->rx_page = page;
+		qp->rx_page_size = size;
+		qp->rx_page_off = size;
+		qp->rx_page_refs = nr - 1;
 	}
 	u64_stats_update_begin(&qp->rx_stats.syncp);
 	u64_stats_inc(&qp->rx_stats.pp_alloc);
-	if (!offset)
-		u64_stats_inc(&qp->rx_stats.pp_pages);
+	u64_stats_inc(&qp->rx_stats.pp_pages);
 	u64_stats_update_end(&qp->rx_stats.syncp);
-	return page_address(page) + offset;
+	return page_address(page);
+fail:
+	ppv_stat_inc(&qp->rx_stats, refill_fail);
+	return NULL;
 }
 
 /* A buffer the stack never saw, unmapped, back to its pool. */
@@ -317,19 +361,36 @@ static struct sk_buff *ppv_rx_build(struct ppv_qp *qp, void *va,
 		ppv_stat_inc(&qp->rx_stats, skb_fail);
 		return NULL;
 	}
-	skb_reserve(skb, qp->rx_headroom + PPV_HDR_LEN);
+	skb_reserve(skb, qp->rx_headroom + ppv_rx_hdr_len(&qp->rx_caps));
 	__skb_put(skb, len);
 	skb_mark_for_recycle(skb);
 	return skb;
 }
 
+/* VIRTIO_NET_HASH_REPORT_* (1..9, checked by ppv_rx_parse()) as skb hash types */
+static const enum pkt_hash_types ppv_hash_type[PPV_HASH_REPORT_MAX + 1] = {
+	[VIRTIO_NET_HASH_REPORT_NONE] = PKT_HASH_TYPE_NONE,
+	[VIRTIO_NET_HASH_REPORT_IPv4] = PKT_HASH_TYPE_L3,
+	[VIRTIO_NET_HASH_REPORT_TCPv4] = PKT_HASH_TYPE_L4,
+	[VIRTIO_NET_HASH_REPORT_UDPv4] = PKT_HASH_TYPE_L4,
+	[VIRTIO_NET_HASH_REPORT_IPv6] = PKT_HASH_TYPE_L3,
+	[VIRTIO_NET_HASH_REPORT_TCPv6] = PKT_HASH_TYPE_L4,
+	[VIRTIO_NET_HASH_REPORT_UDPv6] = PKT_HASH_TYPE_L4,
+	[VIRTIO_NET_HASH_REPORT_IPv6_EX] = PKT_HASH_TYPE_L3,
+	[VIRTIO_NET_HASH_REPORT_TCPv6_EX] = PKT_HASH_TYPE_L4,
+	[VIRTIO_NET_HASH_REPORT_UDPv6_EX] = PKT_HASH_TYPE_L4,
+};
+
 /*
- * Checksum and GSO state from the header, then up the stack. @hdr is a copy:
+ * Checksum and GSO state from the header, the device's hash (HASH_REPORT,
+ * unless ethtool -K rxhash off), then up the stack. @h is a copy:
  * virtio_net_hdr_to_skb() may pull, which can move the skb's head.
  */
 static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
-			   const struct virtio_net_hdr *hdr)
+			   const struct ppv_net_hdr_hash *h)
 {
+	/* the first 10 bytes are struct virtio_net_hdr's */
+	const struct virtio_net_hdr *hdr = (const struct virtio_net_hdr *)&h->hdr;
 	struct net_device *dev = qp->priv->dev;
 	unsigned int len = skb->len;
 
@@ -344,6 +405,9 @@ static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
 	}
 	if (hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID)
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (qp->rx_caps.hash && h->hash_report && (dev->features & NETIF_F_RXHASH))
+		skb_set_hash(skb, le32_to_cpu(h->hash_value),
+			     ppv_hash_type[le16_to_cpu(h->hash_report)]);
 	skb->protocol = eth_type_trans(skb, dev);
 
 	u64_stats_update_begin(&qp->rx_stats.syncp);
@@ -358,11 +422,23 @@ static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
 	napi_gro_receive(&qp->napi, skb);
 }
 
+/* The header out of the buffer: 12 bytes, or 20 with HASH_REPORT. */
+static void ppv_rx_hdr_copy(struct ppv_qp *qp,
+			    struct ppv_net_hdr_hash *hdr, const void *buf)
+{
+	if (qp->rx_caps.hash) {
+		memcpy(hdr, buf, sizeof(*hdr));
+	} else {
+		memcpy(hdr, buf, sizeof(hdr->hdr));
+		hdr->hash_report = 0;
+	}
+}
+
 static void ppv_rx_small(struct ppv_qp *qp, void *va, u32 used_len)
 {
 	unsigned int truesize = ((struct ppv_rx_meta *)va)->truesize;
 	void *buf = va + qp->rx_headroom;
-	struct virtio_net_hdr hdr;
+	struct ppv_net_hdr_hash hdr;
 	struct sk_buff *skb;
 	u32 pkt_len;
 	u16 n;
@@ -375,7 +451,7 @@ static void ppv_rx_small(struct ppv_qp *qp, void *va, u32 used_len)
 		ppv_rx_drop(qp, va);
 		return;
 	}
-	memcpy(&hdr, buf, sizeof(hdr));
+	ppv_rx_hdr_copy(qp, &hdr, buf);
 	skb = ppv_rx_build(qp, va, truesize, pkt_len);
 	if (unlikely(!skb)) {
 		ppv_rx_drop(qp, va);
@@ -390,7 +466,7 @@ static void ppv_rx_big(struct ppv_qp *qp, struct ppv_rx_chain *c, u32 used_len)
 	void *buf = c->va[0] + qp->rx_headroom;
 	u32 posted = PPV_BIG_PAGES * PAGE_SIZE - qp->rx_headroom -
 		     PPV_RX_TAILROOM;
-	struct virtio_net_hdr hdr;
+	struct ppv_net_hdr_hash hdr;
 	struct sk_buff *skb;
 	u32 pkt_len, first, rest;
 	unsigned int i;
@@ -403,9 +479,10 @@ static void ppv_rx_big(struct ppv_qp *qp, struct ppv_rx_chain *c, u32 used_len)
 		ppv_rx_drop(qp, c);
 		return;
 	}
-	memcpy(&hdr, buf, sizeof(hdr));
+	ppv_rx_hdr_copy(qp, &hdr, buf);
 	first = min_t(u32, used_len, ppv_rx_big_len(qp, 0));
-	skb = ppv_rx_build(qp, c->va[0], PAGE_SIZE, first - PPV_HDR_LEN);
+	skb = ppv_rx_build(qp, c->va[0], PAGE_SIZE,
+			   first - ppv_rx_hdr_len(&qp->rx_caps));
 	if (unlikely(!skb)) {
 		ppv_rx_drop(qp, c);
 		return;
@@ -462,7 +539,7 @@ static int ppv_rx_mrg(struct ppv_qp *qp, void *va, u32 used_len)
 	unsigned int truesize = ((struct ppv_rx_meta *)va)->truesize;
 	void *buf = va + qp->rx_headroom;
 	struct sk_buff *head, *curr;
-	struct virtio_net_hdr hdr;
+	struct ppv_net_hdr_hash hdr;
 	unsigned int nfrags = 0;
 	u32 pkt_len, total;
 	u16 n = 1, i;
@@ -476,7 +553,7 @@ static int ppv_rx_mrg(struct ppv_qp *qp, void *va, u32 used_len)
 	 * then refuse (or, as with virtio_net, cannot tell).
 	 */
 	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) &&
-	    used_len >= PPV_HDR_LEN &&
+	    used_len >= ppv_rx_hdr_len(&qp->rx_caps) &&
 	    ((struct ppv_net_hdr *)buf)->num_buffers == cpu_to_le16(1) &&
 	    ppv_should_fail(PPV_FAULT_RX_LIE_NBUF))
 		((struct ppv_net_hdr *)buf)->num_buffers =
@@ -497,7 +574,7 @@ static int ppv_rx_mrg(struct ppv_qp *qp, void *va, u32 used_len)
 		return err == -EINVAL || err == -EPROTO ?
 		       ppv_rx_mrg_drain(qp, n - 1) : 0;
 	}
-	memcpy(&hdr, buf, sizeof(hdr));
+	ppv_rx_hdr_copy(qp, &hdr, buf);
 	head = ppv_rx_build(qp, va, truesize, pkt_len);
 	if (unlikely(!head)) {
 		ppv_rx_drop(qp, va);
@@ -658,7 +735,7 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
  */
 unsigned int ppv_rx_truesize(unsigned int mtu)
 {
-	unsigned int t = SKB_DATA_ALIGN(PPV_RX_HEADROOM + PPV_HDR_LEN +
+	unsigned int t = SKB_DATA_ALIGN(PPV_RX_HEADROOM + PPV_HDR_MAX +
 					VLAN_ETH_HLEN + mtu) + PPV_RX_TAILROOM;
 
 	return t <= PAGE_SIZE / 2 ? t : PAGE_SIZE;
@@ -684,6 +761,7 @@ static void ppv_rx_set_caps(struct ppv_qp *qp)
 		caps->gso |= 1u << PPV_NET_HDR_GSO_TCPV6;
 	caps->ecn = ppv_has(priv, VIRTIO_NET_F_GUEST_ECN);
 	caps->mrg = qp->rx_mode == PPV_RX_MRG;
+	caps->hash = ppv_has(priv, VIRTIO_NET_F_HASH_REPORT);
 	caps->max_bufs = qp->rxq.num;
 }
 
@@ -707,6 +785,8 @@ int ppv_rx_open(struct ppv_qp *qp)
 	BUILD_BUG_ON((PPV_BIG_PAGES - 1) * PAGE_SIZE + PAGE_SIZE / 2 < PPV_BIG_BYTES);
 
 	qp->rx_starved = false;
+	qp->rx_page = NULL;
+	qp->rx_page_refs = 0;
 	if (ppv_has(priv, VIRTIO_NET_F_MRG_RXBUF)) {
 		qp->rx_mode = PPV_RX_MRG;
 		qp->rx_headroom = PPV_MRG_HEADROOM;
@@ -779,6 +859,7 @@ void ppv_rx_close(struct ppv_qp *qp)
 							virt_to_page(c->va[i]), false);
 		}
 	}
+	ppv_rx_page_drop(qp, false);
 	qp->pp_fresh_done += READ_ONCE(qp->pool->pages_state_hold_cnt);
 	page_pool_destroy(qp->pool);
 	qp->pool = NULL;

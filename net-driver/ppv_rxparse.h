@@ -2,7 +2,7 @@
 /*
  * ppvnet RX completion check: is a used receive buffer a well-formed
  * virtio-net packet for the features we negotiate (checksum and GSO
- * offloads, MRG_RXBUF)? Pure function of the buffer and two lengths, so tests/unit
+ * offloads, MRG_RXBUF, HASH_REPORT)? Pure function of the buffer and two lengths, so tests/unit
  * and tests/fuzz build it in userspace unchanged.
  */
 #ifndef _PPV_RXPARSE_H
@@ -29,6 +29,22 @@ struct ppv_net_hdr {
 #define PPV_NET_HDR_LEN			12
 #define PPV_ETH_HLEN			14
 
+/*
+ * struct virtio_net_hdr_v1_hash: with HASH_REPORT the header grows by the
+ * hash the device computed and what it hashed (a VIRTIO_NET_HASH_REPORT_*
+ * value, 0 for none, 9 the last the spec defines), in both directions.
+ * 20 bytes.
+ */
+struct ppv_net_hdr_hash {
+	struct ppv_net_hdr hdr;
+	__le32 hash_value;
+	__le16 hash_report;
+	__le16 padding;
+};
+
+#define PPV_NET_HDR_HASH_LEN		20
+#define PPV_HASH_REPORT_MAX		9
+
 /* flags and gso_type values the virtio spec defines (5.1.6) */
 #define PPV_NET_HDR_F_NEEDS_CSUM	1
 #define PPV_NET_HDR_F_DATA_VALID	2
@@ -50,8 +66,14 @@ struct ppv_rx_caps {
 	u8 gso;			/* bit n: GSO type n allowed */
 	bool ecn;		/* PPV_NET_HDR_GSO_ECN allowed (GUEST_ECN) */
 	bool mrg;		/* num_buffers is valid (MRG_RXBUF) */
+	bool hash;		/* 20-byte header (HASH_REPORT) */
 	u16 max_bufs;		/* buffers a packet may span: the ring size */
 };
+
+static inline u32 ppv_rx_hdr_len(const struct ppv_rx_caps *caps)
+{
+	return caps->hash ? PPV_NET_HDR_HASH_LEN : PPV_NET_HDR_LEN;
+}
 
 /**
  * ppv_rx_parse - validate the first used buffer of a received packet
@@ -71,7 +93,8 @@ struct ppv_rx_caps {
  * Return: 0; -EMSGSIZE when @used_len exceeds @posted_len or cannot hold a
  * header and an Ethernet header; -EINVAL when the header is malformed (flag
  * bits or a GSO type the spec does not define, GSO without a segment size,
- * a checksum position outside the buffer); -EPROTO when it is well-formed
+ * a checksum position outside the buffer, a hash report type past the
+ * spec's); -EPROTO when it is well-formed
  * but asks for something not negotiated; -ERANGE when num_buffers is 0 or
  * larger than the ring.
  */
@@ -80,11 +103,11 @@ static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
 			       u16 *num_bufs)
 {
 	const struct ppv_net_hdr *h = buf;
+	u32 hlen = ppv_rx_hdr_len(caps);
 	u8 gso, flags;
 	u16 n = 1;
 
-	if (used_len > posted_len ||
-	    used_len < PPV_NET_HDR_LEN + PPV_ETH_HLEN)
+	if (used_len > posted_len || used_len < hlen + PPV_ETH_HLEN)
 		return -EMSGSIZE;
 
 	/*
@@ -118,9 +141,13 @@ static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
 		u32 off = le16_to_cpu(h->csum_offset);
 
 		/* the 16-bit checksum field lies inside this buffer's frame */
-		if (start + off + 2 > used_len - PPV_NET_HDR_LEN)
+		if (start + off + 2 > used_len - hlen)
 			return -EINVAL;
 	}
+	if (caps->hash &&
+	    le16_to_cpu(((const struct ppv_net_hdr_hash *)buf)->hash_report) >
+	    PPV_HASH_REPORT_MAX)
+		return -EINVAL;
 
 	/*
 	 * DATA_VALID needs no feature: the spec was corrected in 2024 to let
@@ -131,7 +158,7 @@ static inline int ppv_rx_parse(const void *buf, u32 posted_len, u32 used_len,
 	    ((h->gso_type & PPV_NET_HDR_GSO_ECN) && !caps->ecn))
 		return -EPROTO;
 
-	*pkt_len = used_len - PPV_NET_HDR_LEN;
+	*pkt_len = used_len - hlen;
 	return 0;
 }
 

@@ -133,17 +133,16 @@ static int ppv_tx_map_frag(struct ppv_priv *priv, struct ppv_tx_obj *obj,
 static int ppv_tx_map(struct ppv_priv *priv, struct sk_buff *skb,
 		      struct ppv_tx_obj *obj, struct ppv_vring_buf *bufs)
 {
-	bool push = !skb_header_cloned(skb) && skb_headroom(skb) >= PPV_HDR_LEN;
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, hlen = priv->hdr_len;
+	bool push = !skb_header_cloned(skb) && skb_headroom(skb) >= hlen;
 	int err;
 
 	obj->nr_maps = 0;
 	obj->indir_mapped = false;
 	if (push) {
-		memcpy(__skb_push(skb, PPV_HDR_LEN), obj->hdr, PPV_HDR_LEN);
+		memcpy(__skb_push(skb, hlen), obj->hdr, hlen);
 	} else {
-		err = ppv_tx_map_va(priv, obj, &bufs[n++], obj->hdr,
-				    PPV_HDR_LEN);
+		err = ppv_tx_map_va(priv, obj, &bufs[n++], obj->hdr, hlen);
 		if (err)
 			return err;
 	}
@@ -183,7 +182,8 @@ static int ppv_tx_hdr(struct ppv_qp *qp, struct sk_buff *skb,
 	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
 	    !ppv_has(priv, VIRTIO_NET_F_CSUM) && skb_checksum_help(skb))
 		return -EINVAL;
-	memset(obj->hdr, 0, PPV_HDR_LEN);
+	/* with HASH_REPORT, a hash of 0 and report NONE (virtio 1.x 5.1.6.2) */
+	memset(obj->hdr, 0, sizeof(obj->hdr));
 	if (virtio_net_hdr_from_skb(skb, h, true, false, 0))
 		goto bad_gso;
 	gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;

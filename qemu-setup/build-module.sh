@@ -22,7 +22,10 @@ flock 9
 # that compile), under the lock so no parallel build loses its objects
 [ "${PPV_REBUILD:-0}" = 1 ] && rm -f "$out"/*.o "$out"/.*.o.cmd
 # copy sources, keep objects so rebuilds are incremental
-for f in "$PPV_TOP"/net-driver/*; do
+# sources only: a build made by hand in net-driver/ leaves objects and a
+# ppvnet.mod naming them there, which would mislead this build
+for f in "$PPV_TOP"/net-driver/*.[ch] "$PPV_TOP"/net-driver/Kbuild \
+	"$PPV_TOP"/net-driver/Makefile; do
 	cmp -s "$f" "$out/${f##*/}" || cp "$f" "$out/"
 done
 for f in "$out"/*.[ch] "$out"/Kbuild "$out"/Makefile; do

@@ -7,7 +7,8 @@
  *   4  used_len, 4 bytes LE
  *   8  caps.flags (PPV_NET_HDR_F_* the device may set), any byte
  *   9  caps.gso (bit n: GSO type n allowed), any byte
- *  10  bit 0: caps.ecn, bit 1: caps.mrg (the other bits ignored)
+ *  10  bit 0: caps.ecn, bit 1: caps.mrg, bit 2: caps.hash (the other
+ *      bits ignored)
  *  11  caps.max_bufs, 2 bytes LE
  *  13  the buffer
  *
@@ -41,7 +42,8 @@ static u16 le16_at(const u8 *p)
 /*
  * What ppv_rx_parse() must answer, from the raw bytes: the return value,
  * and in *nb the buffers it must report (-1: nothing promised). The spec's
- * numbers (virtio 1.x 5.1.6), written out: header 12 bytes, Ethernet 14;
+ * numbers (virtio 1.x 5.1.6), written out: header 12 bytes (20 with
+ * HASH_REPORT, hash_report at 16-17, 0..9 defined), Ethernet 14;
  * flags NEEDS_CSUM 1, DATA_VALID 2, RSC_INFO 4; GSO types 0 (none), 1
  * (TCPv4), 3 (UDP), 4 (TCPv6), 5 (UDP_L4), each with ECN 0x80 or not.
  */
@@ -54,10 +56,11 @@ static int expect(const u8 *b, u32 posted_len, u32 used_len,
 	bool ecn, csum, rsc;
 	u16 gso_size, nbuf;
 	u64 csum_end, frame;
+	u32 hl = caps->hash ? 20 : 12;
 
 	*nb = -1;
 	/* the lengths alone; the header is not read */
-	if (used_len > posted_len || used_len < 12 + 14)
+	if (used_len > posted_len || used_len < hl + 14)
 		return -EMSGSIZE;
 
 	/* num_buffers (bytes 10-11) counts only with MRG_RXBUF */
@@ -74,7 +77,7 @@ static int expect(const u8 *b, u32 posted_len, u32 used_len,
 	gso_size = le16_at(b + 4);
 	/* csum_start (6-7) + csum_offset (8-9) + the 2-byte checksum */
 	csum_end = (u64)le16_at(b + 6) + le16_at(b + 8) + 2;
-	frame = (u64)used_len - 12;
+	frame = (u64)used_len - hl;
 
 	/* malformed, whatever was negotiated */
 	if (flags > 7 || !gso_defined[type])
@@ -84,6 +87,8 @@ static int expect(const u8 *b, u32 posted_len, u32 used_len,
 	if (type && !gso_size)
 		return -EINVAL;
 	if (csum && csum_end > frame)
+		return -EINVAL;
+	if (caps->hash && le16_at(b + 16) > 9)
 		return -EINVAL;
 
 	/* well-formed but not negotiated; DATA_VALID needs nothing */
@@ -118,6 +123,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		.gso = data[9],
 		.ecn = data[10] & 1,
 		.mrg = data[10] & 2,
+		.hash = data[10] & 4,
 		.max_bufs = le16_at(data + 11),
 	};
 	data += PREFIX;
@@ -138,8 +144,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	want = expect(buf, posted_len, used_len, &caps, &want_nb);
 	CHECK(ret == want);
 	if (ret == 0)
-		CHECK(pkt_len == used_len - 12 && pkt_len >= 14 &&
-		      pkt_len + 12 <= posted_len);
+		CHECK(pkt_len == used_len - (caps.hash ? 20 : 12) &&
+		      pkt_len >= 14 &&
+		      pkt_len + (caps.hash ? 20 : 12) <= posted_len);
 	else
 		CHECK(pkt_len == UNSET32);
 	/* num_bufs: on success and on a refused header (-EINVAL, -EPROTO) */

@@ -73,8 +73,8 @@ VRING = {
 
 RXHDR = {}
 
-# fuzz_rxhdr: posted_len, used_len, caps (flags, gso bits, ecn | mrg << 1,
-# max_bufs), then the buffer (see fuzz_rxhdr.c)
+# fuzz_rxhdr: posted_len, used_len, caps (flags, gso bits,
+# ecn | mrg << 1 | hash << 2, max_bufs), then the buffer (see fuzz_rxhdr.c)
 NEEDS_CSUM, DATA_VALID, RSC_INFO = 1, 2, 4
 TCPV4, UDP, TCPV6, UDP_L4, ECN = 1, 3, 4, 5, 0x80
 ALL_GSO = 1 << TCPV4 | 1 << UDP | 1 << TCPV6 | 1 << UDP_L4
@@ -82,11 +82,15 @@ ALL_GSO = 1 << TCPV4 | 1 << UDP | 1 << TCPV6 | 1 << UDP_L4
 
 def rx(name, posted, used_len, flags=0, gso=0, gso_size=0, csum_start=0,
        csum_offset=0, nbuf=1, caps_flags=0, caps_gso=0, ecn=False, mrg=False,
-       max_bufs=256, payload=b'\xaa' * 60):
+       max_bufs=256, payload=b'\xaa' * 60, report=None):
+    """report: HASH_REPORT negotiated, the 20-byte header with this type."""
     caps = struct.pack('<BBBH', caps_flags, caps_gso,
-                       (1 if ecn else 0) | (2 if mrg else 0), max_bufs)
+                       (1 if ecn else 0) | (2 if mrg else 0) |
+                       (4 if report is not None else 0), max_bufs)
     hdr = struct.pack('<BBHHHHH', flags, gso, 0, gso_size, csum_start,
                       csum_offset, nbuf)
+    if report is not None:
+        hdr += struct.pack('<IHH', 0x9e3779b9, report, 0)
     RXHDR[name] = struct.pack('<II', posted, used_len) + caps + hdr + payload
 
 
@@ -124,6 +128,13 @@ rx('nbuf_over', 1526, 72, nbuf=9, mrg=True, max_bufs=8)
 rx('nbuf_refused', 1526, 72, flags=NEEDS_CSUM, csum_offset=16, nbuf=5,
    mrg=True, max_bufs=8)
 rx('nbuf_poison', 1526, 72, nbuf=0x6b6b)
+# HASH_REPORT: 20-byte header
+rx('hash_tcp4', 1534, 80, report=2, **ALL)
+rx('hash_last', 1534, 80, report=9, **ALL)
+rx('hash_past', 1534, 80, report=10, **ALL)
+rx('hash_short', 1534, 33, report=0, payload=b'\xaa' * 13)
+rx('hash_csum', 1534, 80, flags=NEEDS_CSUM, csum_start=44, csum_offset=14,
+   report=5, **ALL)
 
 
 def write(target, seeds):

@@ -515,9 +515,57 @@ static void test_offload_packet(void)
 	tap_result("rx parse: a TSO4+ECN packet over 44 mergeable buffers, accepted, refused as each feature goes");
 }
 
+/* HASH_REPORT: the 20-byte header, struct virtio_net_hdr_v1_hash */
+static void test_hash_report(void)
+{
+	struct ppv_rx_caps caps = caps_all;
+	struct ppv_net_hdr_hash *hh;
+	struct ppv_net_hdr *h;
+	unsigned int r;
+
+	CHECK(sizeof(struct ppv_net_hdr_hash) == PPV_NET_HDR_HASH_LEN);
+	CHECK(offsetof(struct ppv_net_hdr_hash, hash_value) == 12);
+	CHECK(offsetof(struct ppv_net_hdr_hash, hash_report) == 16);
+	caps.hash = true;
+	h = hdr_reset();
+	hh = (struct ppv_net_hdr_hash *)buf;
+	hh->hash_value = cpu_to_le32(0x12345678);
+	hh->hash_report = 0;
+	hh->padding = 0;
+	/* pkt_len counts from byte 20; the shortest is 20 + 14 */
+	CHECK(parse_caps(100, &caps) == 0 && pkt_len == 80 && num_bufs == 1);
+	CHECK(parse_caps(20 + 14, &caps) == 0 && pkt_len == 14);
+	CHECK(parse_caps(20 + 13, &caps) == -EMSGSIZE && pkt_len == UNSET32);
+	/* every report type the spec defines, none past it */
+	for (r = 0; r <= 9; r++) {
+		hh->hash_report = cpu_to_le16(r);
+		CHECK(parse_caps(100, &caps) == 0 && pkt_len == 80);
+	}
+	for (r = 10; r <= 0xffff; r++) {
+		hh->hash_report = cpu_to_le16(r);
+		if (!CHECK(parse_caps(100, &caps) == -EINVAL && num_bufs == 1))
+			break;
+	}
+	/* without HASH_REPORT those bytes are the frame's: never read */
+	caps.hash = false;
+	CHECK(parse_caps(100, &caps) == 0 && pkt_len == 88);
+	/* the checksum position is bounded by the frame after 20 bytes */
+	caps.hash = true;
+	hh->hash_report = cpu_to_le16(2);
+	h->flags = PPV_NET_HDR_F_NEEDS_CSUM;
+	h->csum_start = cpu_to_le16(34);
+	h->csum_offset = cpu_to_le16(16);
+	CHECK(parse_caps(20 + 52, &caps) == 0);
+	CHECK(parse_caps(20 + 51, &caps) == -EINVAL);
+	caps.hash = false;
+	CHECK(parse_caps(12 + 52, &caps) == 0);
+	tap_result("rx parse: with HASH_REPORT the header is 20 bytes, hash_report 0..9 accepted, 10..65535 -EINVAL");
+}
+
 void test_rxparse(void)
 {
 	test_layout();
+	test_hash_report();
 	test_good();
 	test_num_buffers_ignored();
 	test_num_buffers_mrg();
