@@ -81,7 +81,7 @@ clean:
 	rm -rf build
 	$(MAKE) -C net-driver clean KDIR=$(firstword $(wildcard /lib/modules/*/build)) 2>/dev/null || true
 
-.PHONY: check-debug kselftest
+.PHONY: check-debug kselftest kselftest-fault
 
 # The kernel's own drivers/net selftests (linux-source-6.12) on a 6.12
 # guest with 2 queue pairs: virtio_net, then ppvnet, case by case (make
@@ -89,6 +89,17 @@ clean:
 kselftest:
 	qemu-setup/deps.sh
 	tests/kselftest/run.sh
+
+# hw/pp_alloc_fail.py, which needs fail_function: on a 6.12 kernel built
+# from Debian's linux-source-6.12 with qemu-setup/fault.config (KERNEL=fault,
+# cached in $(PPV_CACHE)/kernels; the build does not fit make check's time
+# budget next to the debug kernel's). ppvnet must pass it; virtio_net runs
+# it for the record. ynl then also reads page-pool-stats-get.
+kselftest-fault:
+	qemu-setup/deps.sh
+	qemu-setup/build-debug-kernel.sh --deps-only
+	PPV_KSFT_KERNEL=fault PPV_KSFT_FILE=hw/pp_alloc_fail.py \
+		PPV_KSFT_REQUIRE=hw/pp_alloc_fail.py:test_pp_alloc tests/kselftest/run.sh
 
 # Only the debug-kernel part of make check: the in-guest suites (virtio_net,
 # then ppvnet, then ppvnet's fault injection) on the debug guest kernel:

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Build the debug guest kernel (KERNEL=debug) into the cache; prints its folder.
+# Build a guest kernel from Debian's kernel source into the cache; prints its
+# folder.
 #
-#   qemu-setup/build-debug-kernel.sh [--deps-only]
+#   qemu-setup/build-debug-kernel.sh [--deps-only] [debug|fault]
+#
+# debug (KERNEL=debug, the default): KASAN, UBSAN, lockdep, kmemleak, DMA-API
+#   debug and fault injection; source: Debian's linux-source-<major.minor> at
+#   the upstream version of the installed linux-headers-amd64 (installed with
+#   apt-get when missing); fragment qemu-setup/debug.config.
+# fault (KERNEL=fault): 6.12 with fail_function and page_pool statistics,
+#   for the selftest hw/pp_alloc_fail.py; source: linux-source-6.12 from
+#   bookworm-backports (apt-get download into the cache, never installed);
+#   fragment qemu-setup/fault.config.
 #
 # --deps-only: install the build's host packages and stop (tests/run-all.sh
 # does this before it starts the build in the background, so that no apt-get
 # runs next to the tests).
 #
-# Source: Debian's linux-source-<major.minor> at the upstream version of the
-# installed linux-headers-amd64 (installed with apt-get when missing).
-# Config: x86_64 defconfig + qemu-setup/debug.config (merge_config.sh, then
+# Config: x86_64 defconfig + the fragment (merge_config.sh, then
 # olddefconfig); fails if olddefconfig dropped any line of the fragment.
-# Output: $PPV_CACHE/kernels/<upstream>-ppvdebug-<hash8>/ with the layout
+# Output: $PPV_CACHE/kernels/<upstream>-ppv<flavor>-<hash8>/ with the layout
 # fetch-kernel.sh gives Debian kernels:
 #   vmlinuz   the bzImage
-#   modules   -> root/lib/modules/<upstream>-ppvdebug (modules_install)
+#   modules   -> root/lib/modules/<upstream>-ppv<flavor> (modules_install)
 #   build     -> obj, the O= build folder, usable as KDIR for M= builds
 #   build.log the full make output
 #   .done     written last; when present the script only prints the folder
@@ -24,10 +32,23 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 deps_only=0
-[ "${1:-}" = --deps-only ] && deps_only=1
-upver=$(ppv_debug_upstream)
+[ "${1:-}" = --deps-only ] && { deps_only=1; shift; }
+flavor=${1:-debug}
+case $flavor in
+debug)
+	upver=$(ppv_debug_upstream)
+	hdrver=$(dpkg-query -W -f='${Version}' linux-headers-amd64)
+	name=$(ppv_debug_name)
+	;;
+fault)
+	srcdeb=$(ppv_fault_srcver)
+	upver=${srcdeb%-*}
+	name=$(ppv_fault_name)
+	;;
+*) ppv_die "usage: build-debug-kernel.sh [--deps-only] [debug|fault]" ;;
+esac
 mm=$(echo "$upver" | cut -d. -f1,2)
-hdrver=$(dpkg-query -W -f='${Version}' linux-headers-amd64)
+frag=$PPV_TOP/qemu-setup/$flavor.config
 
 # --- host packages ------------------------------------------------------------
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
@@ -37,10 +58,12 @@ for p in build-essential bc bison flex libelf-dev libssl-dev dwarves cpio kmod \
 	installed "$p" || missing="$missing $p"
 done
 srcpkg=linux-source-$mm
-srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null || true)
-if ! installed "$srcpkg" || [ "${srcver%-*}" != "$upver" ]; then
-	# same Debian version as the headers package: same upstream source
-	missing="$missing $srcpkg=$hdrver"
+if [ "$flavor" = debug ]; then
+	srcver=$(dpkg-query -W -f='${Version}' "$srcpkg" 2>/dev/null || true)
+	if ! installed "$srcpkg" || [ "${srcver%-*}" != "$upver" ]; then
+		# same Debian version as the headers package: same upstream source
+		missing="$missing $srcpkg=$hdrver"
+	fi
 fi
 if [ -n "$missing" ]; then
 	ppv_log "installing:$missing"
@@ -52,7 +75,6 @@ if [ -n "$missing" ]; then
 fi
 [ "$deps_only" = 1 ] && exit 0
 
-name=$(ppv_debug_name)
 kdir=$(ppv_kdir "$name")
 if [ -f "$kdir/.done" ]; then
 	echo "$kdir"
@@ -71,12 +93,27 @@ if [ -f "$kdir/.done" ]; then
 fi
 
 t0=$(date +%s)
-tarball=/usr/src/linux-source-$mm.tar.xz
-[ -f "$tarball" ] || ppv_die "$tarball missing (package $srcpkg)"
-
-# --- source tree (shared by every debug config of this version) ----------------
+# --- source tree (shared by every config of this version) ----------------------
 src=$PPV_CACHE/src/linux-source-$upver
+tarball=/usr/src/linux-source-$mm.tar.xz
+dl=
+if [ ! -f "$src/.ppv-extracted" ] && [ "$flavor" = fault ]; then
+	# from the backports archive into the cache: the host keeps its own
+	# linux-source package (and /usr/src) as they are
+	dl=$(mktemp -d "$PPV_CACHE/src/.dl.XXXXXX")
+	# shellcheck disable=SC2064
+	trap "rm -rf '$dl'" EXIT
+	ppv_log "fetching $srcpkg $srcdeb from bookworm-backports"
+	(cd "$dl" && ppv_bpo_apt download "$srcpkg=$srcdeb" >&2) ||
+		ppv_die "apt-get download $srcpkg=$srcdeb failed"
+	dpkg-deb --fsys-tarfile "$dl"/"$srcpkg"_*.deb |
+		tar -x -C "$dl" "./usr/src/$srcpkg.tar.xz" ||
+		ppv_die "cannot unpack $srcpkg"
+	rm -f "$dl"/*.deb
+	tarball=$dl/usr/src/$srcpkg.tar.xz
+fi
 if [ ! -f "$src/.ppv-extracted" ]; then
+	[ -f "$tarball" ] || ppv_die "$tarball missing (package $srcpkg)"
 	ppv_log "extracting $tarball into $src"
 	rm -rf "$src" "$src.tmp"
 	mkdir -p "$src.tmp"
@@ -85,6 +122,7 @@ if [ ! -f "$src/.ppv-extracted" ]; then
 	rmdir "$src.tmp"
 	touch "$src/.ppv-extracted"
 fi
+[ -z "$dl" ] || { rm -rf "$dl"; trap - EXIT; }
 sv=$(make -s -C "$src" kernelversion 2>/dev/null)
 [ "$sv" = "$upver" ] ||
 	ppv_die "$tarball is $sv, linux-headers-amd64 is $upver"
@@ -92,10 +130,9 @@ sv=$(make -s -C "$src" kernelversion 2>/dev/null)
 # --- config ------------------------------------------------------------------------
 obj=$kdir/obj
 log=$kdir/build.log
-frag=$PPV_TOP/qemu-setup/debug.config
 mkdir -p "$obj"
 : >"$log"
-ppv_log "configuring $name ($PPV_DEBUG_BASE + debug.config); log: $log"
+ppv_log "configuring $name ($PPV_DEBUG_BASE + $flavor.config); log: $log"
 # A kept .config from an interrupted build is regenerated identically, so
 # make below resumes where it stopped.
 make -C "$src" O="$obj" "$PPV_DEBUG_BASE" >>"$log" 2>&1 ||
@@ -125,11 +162,11 @@ while IFS= read -r line; do
 	esac
 done <"$frag"
 [ -z "$dropped" ] || ppv_die "olddefconfig dropped fragment options:$dropped"
-krel=$upver-ppvdebug
+krel=$upver-ppv$flavor
 
 # --- build -------------------------------------------------------------------------
 jobs=$(nproc)
-ppv_log "building $krel with -j$jobs (about 25 min on 2 cores)"
+ppv_log "building $krel with -j$jobs (debug: about 25 min on 2 cores)"
 nice -n "${PPV_BUILD_NICE:-10}" make -C "$src" O="$obj" -j"$jobs" bzImage modules \
 	>>"$log" 2>&1 &
 mk=$!

@@ -18,7 +18,10 @@
 #            "debug": a KASAN/UBSAN/lockdep/kmemleak/DMA-API-debug/fault-
 #            injection kernel built from linux-source-<major.minor> (same
 #            upstream version as linux-headers-amd64) plus qemu-setup/
-#            debug.config, by qemu-setup/build-debug-kernel.sh.
+#            debug.config, by qemu-setup/build-debug-kernel.sh, or
+#            "fault": 6.12 from bookworm-backports' linux-source-6.12 with
+#            fail_function (qemu-setup/fault.config), for the selftest
+#            hw/pp_alloc_fail.py.
 # PPV_MIRROR the Debian mirror for the private apt configurations and the
 #            build chroots (default http://deb.debian.org/debian).
 # PPV_APT_MAX_AGE  hours after which a private suite's package lists are
@@ -147,6 +150,7 @@ ppv_kernel_release() {
 		ppv_series_release "$s" "$KERNEL"
 		;;
 	debug) ppv_debug_name ;;
+	fault) ppv_fault_name ;;
 	*-amd64) echo "$KERNEL" ;;
 	*)
 		ppv_is_suite "$KERNEL" ||
@@ -160,7 +164,7 @@ ppv_kernel_release() {
 # A Debian suite name (sid, trixie-backports, forky...) rather than another knob.
 ppv_is_suite() {
 	case $1 in
-	'' | default | debug | *[!a-z-]*) return 1 ;;
+	'' | default | debug | fault | *[!a-z-]*) return 1 ;;
 	*) return 0 ;;
 	esac
 }
@@ -242,6 +246,27 @@ ppv_debug_name() {
 			"$PPV_TOP/qemu-setup/debug.config"; } |
 		sha256sum | cut -c1-8)
 	echo "$(ppv_debug_upstream)-ppvdebug-$h"
+}
+
+# --- KERNEL=fault -----------------------------------------------------------
+# Debian version of the newest linux-source-6.12 in bookworm-backports
+# (6.12.95-1~bpo12+1), the source of the fault-injection kernel.
+ppv_fault_srcver() {
+	ppv_apt_lists bookworm-backports
+	ppv_bpo_cache show linux-source-6.12 2>/dev/null | sed -n 's/^Version: //p' |
+		sort -V | tail -n1 | grep . ||
+		ppv_die "no linux-source-6.12 in bookworm-backports"
+}
+
+# <upstream>-ppvfault-<hash8>, hashed like ppv_debug_name over fault.config.
+ppv_fault_name() {
+	local h v
+	v=$(ppv_fault_srcver)
+	h=$( { echo "base=$PPV_DEBUG_BASE"
+		grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' \
+			"$PPV_TOP/qemu-setup/fault.config"; } |
+		sha256sum | cut -c1-8)
+	echo "${v%-*}-ppvfault-$h"
 }
 
 # vm.py options every boot of this KERNEL needs (boot.sh puts them before the

@@ -8,6 +8,7 @@
 #   KERNEL=sid     qemu-setup/fetch-kernel.sh   # sid's kernel (likewise
 #                                               # KERNEL=trixie-backports)
 #   KERNEL=debug   qemu-setup/fetch-kernel.sh   # built by build-debug-kernel.sh
+#   KERNEL=fault   qemu-setup/fetch-kernel.sh   # likewise (6.12, fail_function)
 #   qemu-setup/fetch-kernel.sh --headers        # only what building modules
 #                                               # needs: no image
 #
@@ -32,6 +33,7 @@ if ready; then
 fi
 # the debug kernel is built from source, not fetched
 [ "$KERNEL" = debug ] && exec "$PPV_TOP/qemu-setup/build-debug-kernel.sh"
+[ "$KERNEL" = fault ] && exec "$PPV_TOP/qemu-setup/build-debug-kernel.sh" fault
 
 mkdir -p "$PPV_CACHE/kernels"
 # one fetch per release at a time; a second caller waits and reuses it
