@@ -5,14 +5,16 @@
 # and the ratio of the medians, ppvnet / virtio_net.
 #   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
 #   [DEVICE_OPTS=mrg_rxbuf=off,...] [COALESCE="tx-usecs 0"] [DRIVERS="ppvnet"]
-#   [QUEUES=2 [STREAMS=4]] tools/bench.sh
+#   [QUEUES=2 [STREAMS=4]] [DEFER="2 20000"] tools/bench.sh
 # QUEUES=2 is the multiqueue mode: a device with 2 queue pairs (both
 # drivers use both, one per vCPU), and TCP only, STREAMS (4) streams each
-# way; the UDP rows, a single flow, would use one pair.
+# way; the UDP rows, a single flow, would use one pair. With ICOUNT=1 it
+# boots 2 vCPUs as well.
 # DRIVERS=ppvnet with DEVICE_OPTS measures what one offload buys (its rows
 # against a run with the feature on), with COALESCE what ppvnet's TX
-# completion timer does (ethtool -C in the guest); the ratio needs both
-# drivers.
+# completion timer does (ethtool -C in the guest), with DEFER what the
+# kernel's software interrupt moderation does (napi_defer_hard_irqs and
+# gro_flush_timeout, ns); the ratio needs both drivers.
 # ICOUNT=1 boots with -icount shift=2, one vCPU and QEMU's default CPU
 # model: guest time then counts guest instructions, so the cost rows (guest
 # CPU time per kB and per packet) measure the driver's and the stack's
@@ -32,13 +34,19 @@ extra=()
 [ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1 --cpu default)
 [ -n "${DEVICE_OPTS:-}" ] && extra+=(--device-opts "$DEVICE_OPTS")
 [ -n "${COALESCE:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_COALESCE=${COALESCE// /,}")
+[ -n "${DEFER:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_DEFER=${DEFER// /,}")
 queues=${QUEUES:-1}
 if [ "$queues" -gt 1 ]; then
 	extra+=(--queues "$queues" --append "ppv.env.PPV_BENCH_STREAMS=${STREAMS:-4}")
+	# under icount, one vCPU per pair too (QEMU then runs them in turns
+	# on one thread: still counted in instructions, but a busy vCPU's
+	# clock also runs while the other one executes, so the cost rows
+	# count more than the instructions, for both drivers alike)
+	[ "${ICOUNT:-0}" = 1 ] && extra+=(--smp "$queues")
 fi
 mode="KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0}"
 [ "$queues" = 1 ] || mode="$mode QUEUES=$queues STREAMS=${STREAMS:-4}"
-echo "# bench: $mode ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\"}; results in $out" >&2
+echo "# bench: $mode ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\" }${DEFER:+DEFER=\"$DEFER\"}; results in $out" >&2
 
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
 for r in $(seq 1 "$rounds"); do

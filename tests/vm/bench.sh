@@ -23,6 +23,14 @@ net_up
 [ -z "$PPV_BQL_MIN" ] || echo "$PPV_BQL_MIN" >/sys/class/net/"$IF"/queues/tx-0/byte_queue_limits/limit_min
 # shellcheck disable=SC2046
 [ -z "$PPV_BENCH_COALESCE" ] || [ "$DRIVER" != ppvnet ] || ethtool -C "$IF" $(echo "$PPV_BENCH_COALESCE" | tr , ' ')
+# PPV_BENCH_DEFER=N,NS: the kernel's software interrupt moderation for any
+# NAPI driver: after a poll that did work, N more polls from a timer NS ns
+# later before the interrupt is re-armed (napi_defer_hard_irqs,
+# gro_flush_timeout)
+if [ -n "$PPV_BENCH_DEFER" ]; then
+	echo "${PPV_BENCH_DEFER%,*}" >/sys/class/net/"$IF"/napi_defer_hard_irqs
+	echo "${PPV_BENCH_DEFER#*,}" >/sys/class/net/"$IF"/gro_flush_timeout
+fi
 ping -q -c 2 -W 2 "$HOST_IP" >/dev/null 2>&1
 # Warm-up, not measured. The guest has no entropy source, and the first
 # iperf3 after boot waits in getrandom() until the kernel's random pool is
