@@ -12,8 +12,9 @@
 #   udp64_tx_ns_pkt/...  guest CPU nanoseconds per packet on the interface
 #   pp_recycle_pct       ppvnet, during tcp_rx: RX pages the page pool
 #                        served from recycled ones (1 - pp_fresh/pp_pages)
-# PPV_BENCH_STREAMS=N (tools/bench.sh QUEUES=2): N TCP streams each way
-# (iperf3 -P N, the receiver's sum), no UDP rows.
+# PPV_BENCH_STREAMS=N (tools/bench.sh QUEUES=2): N TCP streams each way,
+# from one iperf3 client per vCPU (pinned, N/2 streams each), the sum of
+# the receivers; no UDP rows.
 T=${PPV_BENCH_SECONDS:-5}
 [ -n "$IF" ] || driver_load
 net_up
@@ -71,9 +72,30 @@ cost() {
 		if (f == "bytes") printf "# BENCH %s %.3f\n", m, t / hz * 1e6 / (n / 1024)
 		else printf "# BENCH %s %.1f\n", m, t / hz * 1e9 / n }'
 }
+# receiver Mbit/s of one iperf3 output file (its last receiver line: the
+# SUM line with several streams); 0 if none
+rx_mbps() { awk '/receiver/ { v = $(NF-2) } END { print v + 0 }' "$1"; }
 tcp() {	# dir: run iperf3, print the rate line
-	local v
-	if [ "$1" = tx ]; then v=$(iperf_mbps -t "$T" -P "$P"); else v=$(iperf_mbps -t "$T" -P "$P" -R); fi
+	local v r= a b
+	if [ "$P" -gt 1 ] && [ "$(nproc)" -gt 1 ]; then
+		# iperf3 3.12 runs all of a client's streams in one thread, so
+		# one client would load one vCPU and, through XPS, one TX
+		# queue: one client per vCPU, pinned, half the streams each,
+		# to the host's two servers; the rate is their sum
+		[ "$1" = rx ] && r=-R
+		taskset -c 0 iperf3 -c "$HOST_IP" -p 5201 -f m -t "$T" -P $((P / 2)) $r >/tmp/iperf-0.out 2>&1 &
+		a=$!
+		taskset -c 1 iperf3 -c "$HOST_IP" -p 5202 -f m -t "$T" -P $((P - P / 2)) $r >/tmp/iperf-1.out 2>&1 &
+		b=$!
+		wait $a $b
+		v=$(echo "$(rx_mbps /tmp/iperf-0.out) $(rx_mbps /tmp/iperf-1.out)" |
+			awk '{ print ($1 > 0 && $2 > 0) ? $1 + $2 : 0 }')
+		diag "tcp_$1: $(rx_mbps /tmp/iperf-0.out) + $(rx_mbps /tmp/iperf-1.out) Mbit/s"
+	elif [ "$1" = tx ]; then
+		v=$(iperf_mbps -t "$T" -P "$P")
+	else
+		v=$(iperf_mbps -t "$T" -P "$P" -R)
+	fi
 	echo "# BENCH tcp_$1 $v"
 }
 udp() {	# dir
