@@ -86,19 +86,25 @@ gro_trace() {
 	echo 0 >$EV/enable
 	sed -n 's/.*protocol=0x0800 .* hash=\(0x[0-9a-f]*\) l4_hash=\([01]\).*/\1 \2/p' $TR/trace
 }
+# all_are NAME FILE LINE MIN: at least MIN packets in FILE, each "LINE"
+all_are() {
+	local n k
+	n=$(wc -l <"$2")
+	k=$(grep -cx "$3" "$2")
+	if [ "$n" -ge "$4" ] && [ "$k" = "$n" ]; then
+		ok "$1: all $n packets ($3)"
+	else
+		notok "$1" "$n packets: $(sort "$2" | uniq -c | head -n 5 | tr '\n' ' ')"
+	fi
+}
 ping_host() { ping -q -c 4 -i 0.1 -W 2 "$HOST_IP"; }
 tcp_in() { timeout 20 iperf3 -c "$HOST_IP" -p 5202 -R -t 1; }
 
 if [ $tracing = 1 ]; then
 	want=$(toeplitz "$key" "$HOST_IP" "$GUEST_IP")
 	gro_trace ping_host >/tmp/hash.icmp
-	n=$(wc -l </tmp/hash.icmp)
-	good=$(grep -cx "$want 0" /tmp/hash.icmp)
-	if [ "$n" -ge 4 ] && [ "$good" = "$n" ]; then
-		ok "hash: $n ICMP replies carry the Toeplitz hash of their addresses ($want), as an L3 hash"
-	else
-		notok "hash: ICMP replies carry the Toeplitz hash $want" "$n packets: $(sort /tmp/hash.icmp | uniq -c | tr '\n' ' ')"
-	fi
+	all_are "hash: ICMP replies carry the Toeplitz hash of their addresses as an L3 hash" \
+		/tmp/hash.icmp "$want 0" 4
 	gro_trace tcp_in >/tmp/hash.tcp
 	n=$(wc -l </tmp/hash.tcp)
 	l4=$(grep -c " 1$" /tmp/hash.tcp)
@@ -118,13 +124,8 @@ if check "hash: ethtool -N rx-flow-hash tcp4 sd" ethtool -N "$IF" rx-flow-hash t
 	expect "hash: udp4 keeps its ports" "$(flow_hash udp4)" = sdfn
 	if [ $tracing = 1 ]; then
 		gro_trace tcp_in >/tmp/hash.tcp
-		n=$(wc -l </tmp/hash.tcp)
-		same=$(grep -cx "$want 0" /tmp/hash.tcp)
-		if [ "$n" -ge 20 ] && [ "$same" = "$n" ]; then
-			ok "hash: after -N tcp4 sd, all $n TCP packets carry the addresses' hash $want as L3"
-		else
-			notok "hash: after -N tcp4 sd, TCP packets carry the addresses' hash" "$n packets: $(sort /tmp/hash.tcp | uniq -c | head -n 5 | tr '\n' ' ')"
-		fi
+		all_are "hash: after -N tcp4 sd, TCP packets carry the addresses' hash as L3" \
+			/tmp/hash.tcp "$want 0" 20
 	fi
 fi
 check "hash: ethtool -N rx-flow-hash tcp4 sdfn" ethtool -N "$IF" rx-flow-hash tcp4 sdfn
@@ -142,13 +143,7 @@ expect "hash: tcp4 unchanged after the refused change" "$(flow_hash tcp4)" = sdf
 # ethtool -K rxhash off: no hash in the skb
 if check "hash: ethtool -K rxhash off" ethtool -K "$IF" rxhash off && [ $tracing = 1 ]; then
 	gro_trace ping_host >/tmp/hash.icmp
-	n=$(wc -l </tmp/hash.icmp)
-	zero=$(grep -cx "0x00000000 0" /tmp/hash.icmp)
-	if [ "$n" -ge 4 ] && [ "$zero" = "$n" ]; then
-		ok "hash: with rxhash off, $n ICMP replies carry no hash"
-	else
-		notok "hash: with rxhash off, no hash" "$(sort /tmp/hash.icmp | uniq -c | tr '\n' ' ')"
-	fi
+	all_are "hash: with rxhash off, ICMP replies carry no hash" /tmp/hash.icmp "0x00000000 0" 4
 fi
 check "hash: ethtool -K rxhash on" ethtool -K "$IF" rxhash on
 
