@@ -68,7 +68,7 @@ else
 fi
 
 # 4. VLAN filter: tagged frames pass for the VLANs that have an interface
-# (the debug kernel's small config has no 8021q)
+# (a kernel without CONFIG_VLAN_8021Q)
 if [ ! -s /lib/modules/ppv/8021q.order ] && [ ! -d /sys/module/8021q ]; then
 	skip "VLAN filter" "this kernel has no 8021q module (CONFIG_VLAN_8021Q)"
 elif load_mods 8021q && ip link add link "$IF" name "$IF.5" type vlan id 5 &&
