@@ -5,8 +5,8 @@
 # net:napi_gro_receive_entry prints hash and l4_hash), and checked against
 # the Toeplitz hash computed here from the key ethtool -x shows: the
 # addresses of an ICMP reply. Runs under virtio_net too: the test holds the
-# device, not only ppvnet, to the spec. The debug kernel has no tracer:
-# there the changes run under load without the hash checks.
+# device, not only ppvnet, to the spec. A kernel without the trace event
+# runs the rest without the hash checks.
 [ -n "$IF" ] || { notok "hash: no interface"; return; }
 
 TR=/sys/kernel/tracing
