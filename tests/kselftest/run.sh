@@ -8,7 +8,9 @@
 #   not ok  virtio_net passes it and ppvnet does not;
 #   SKIP    neither passes it, with both reasons (a skip or xfail of the
 #           test itself, or a failure both share).
-# The case table goes to build/logs/kselftest-summary.txt as well.
+# The case table goes to build/logs/kselftest-summary.txt as well
+# (kselftest-<kernel>-summary.txt for another PPV_KSFT_KERNEL, so that
+# make check's fault run keeps the 6.12 suite's files).
 #   tests/kselftest/run.sh [vm.py options]
 #   PPV_KSFT_KERNEL: the guest kernel (a KERNEL value), default 6.12; not
 #   KERNEL itself, which make exports as "default" (6.1: no netdev netlink)
@@ -22,6 +24,8 @@ cd "$top" || exit 2
 export KERNEL=${PPV_KSFT_KERNEL:-6.12}
 logs=$top/build/logs
 mkdir -p "$logs"
+ks=kselftest
+[ "$KERNEL" = 6.12 ] || ks=kselftest-$KERNEL
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1${2:+ # $2}"; }
@@ -52,11 +56,11 @@ for d in virtio_net ppvnet; do
 	DRIVER=$d qemu-setup/boot.sh --mode test --queues 2 --peer-nic e1000 \
 		--share "$root:ppvroot" --share "$src:ppvksft" \
 		--tests "$t" --timeout 1200 "${only[@]}" "$@" \
-		>"$logs/kselftest-$d.log" 2>&1
+		>"$logs/$ks-$d.log" 2>&1
 	rc=$?
 	# the guest's own checks, numbered by the caller (tests/tap-phases.sh)
-	sed "s/^\(\(not \)\{0,1\}ok [0-9]*\) - /\1 - $d: /" "$logs/kselftest-$d.log"
-	[ $rc = 0 ] || notok "$d guest finished (exit $rc, log $logs/kselftest-$d.log)"
+	sed "s/^\(\(not \)\{0,1\}ok [0-9]*\) - /\1 - $d: /" "$logs/$ks-$d.log"
+	[ $rc = 0 ] || notok "$d guest finished (exit $rc, log $logs/$ks-$d.log)"
 done
 
 # "# KSFT file:case RES reason" lines of both guests, side by side
@@ -77,12 +81,12 @@ awk '
 			p = ((("p", c) in res) ? res["p", c] : "MISSING")
 			printf "%s\t%s\t%s\t%s\t%s\n", c, v, p, why["v", c], why["p", c]
 		}
-	}' "$logs/kselftest-virtio_net.log" "$logs/kselftest-ppvnet.log" >"$logs/kselftest-cases.tsv"
+	}' "$logs/$ks-virtio_net.log" "$logs/$ks-ppvnet.log" >"$logs/$ks-cases.tsv"
 
-: >"$logs/kselftest-summary.txt"
+: >"$logs/$ks-summary.txt"
 required() { case " ${PPV_KSFT_REQUIRE:-} " in *" $1 "*) return 0 ;; esac; return 1; }
 while IFS=$'\t' read -r c v p vw pw; do
-	printf '%-45s virtio_net %-7s ppvnet %-7s %s\n' "$c" "$v" "$p" "${pw:-$vw}" >>"$logs/kselftest-summary.txt"
+	printf '%-45s virtio_net %-7s ppvnet %-7s %s\n' "$c" "$v" "$p" "${pw:-$vw}" >>"$logs/$ks-summary.txt"
 	if [ "$p" = PASS ]; then
 		ok "kselftest $c: ppvnet passes (virtio_net: $v)"
 	elif [ "$v" = PASS ] || required "$c"; then
@@ -92,14 +96,14 @@ while IFS=$'\t' read -r c v p vw pw; do
 		n=$((n + 1))
 		echo "ok $n - kselftest $c # SKIP neither driver passes: ppvnet $p${pw:+ ($pw)}; virtio_net $v${vw:+ ($vw)}"
 	fi
-done <"$logs/kselftest-cases.tsv"
+done <"$logs/$ks-cases.tsv"
 for d in virtio_net ppvnet; do
 	col=2; [ $d = ppvnet ] && col=3
-	echo "# $d: $(cut -f$col "$logs/kselftest-cases.tsv" | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, tolower($2); sep = ", " }')"
+	echo "# $d: $(cut -f$col "$logs/$ks-cases.tsv" | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, tolower($2); sep = ", " }')"
 done
-[ -s "$logs/kselftest-cases.tsv" ] || notok "kselftest cases reported by the guests"
+[ -s "$logs/$ks-cases.tsv" ] || notok "kselftest cases reported by the guests"
 for c in ${PPV_KSFT_REQUIRE:-}; do
-	cut -f1 "$logs/kselftest-cases.tsv" | grep -qxF "$c" ||
+	cut -f1 "$logs/$ks-cases.tsv" | grep -qxF "$c" ||
 		notok "kselftest $c: reported by the guests"
 done
 [ $fail = 0 ]
