@@ -117,9 +117,11 @@ debug_cmd() {
 			--tests "load link faults_load xfer mtuload rmmod_busy unload" ;;
 	# DMA-API debug checks every buffer mapping here: the device offers
 	# ACCESS_PLATFORM, so ppvnet maps through the DMA API (the other
-	# phases, but faults, use physical addresses, the default)
+	# phases, but faults, use physical addresses, the default); with hash
+	# report, so the 20-byte header goes through -L, -G and down/up under
+	# load
 	debug-vm-ppvnet)
-		vm ppvnet debug --device-opts iommu_platform=on --queues 2 \
+		vm ppvnet debug --device-opts iommu_platform=on,hash=on --queues 2 \
 			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4" \
 			--tests "${PPV% unload} mq debugfs unload" ;;
 	# RSS commands through the DMA API, and the fail_ctrl walks of
