@@ -206,9 +206,11 @@ class Vm:
         # log_buf_len: the stock kernel's 128 KB ring wraps in 1,000 flaps
         # (the guest copies /dev/kmsg as it goes, but a burst while it is
         # descheduled must still fit); printk.devkmsg=on: the guest's
-        # position markers in /dev/kmsg are never rate limited
+        # position markers in /dev/kmsg are never rate limited;
+        # sysrq_always_enabled: a hung guest is asked for its backtraces
+        # (dump_hung)
         append = ["console=ttyS0", "panic=-1", "oops=panic", "slab_nomerge",
-                  "log_buf_len=4M", "printk.devkmsg=on",
+                  "log_buf_len=4M", "printk.devkmsg=on", "sysrq_always_enabled",
                   f"ppv.driver={a.driver}", f"ppv.mode={a.mode}"]
         append += ["quiet", "loglevel=4"] if self.quiet else ["ignore_loglevel"]
         if a.tests:
@@ -537,6 +539,7 @@ class Vm:
                         f"{time.time() - got:.0f} s ago, " +
                         (f"answered in {done - got:.1f} s" if done else
                          "not answered"))
+                self.dump_hung(fd, logf)
                 self.tail(logf)
                 return 2
             if not self.booted and time.time() - t0 > a.boot_timeout:
@@ -592,6 +595,63 @@ class Vm:
             return f"status {st.get('status')}, RIP {' '.join(rips)}"
         except Exception as e:  # diagnostics only
             return f"(QMP failed: {e})"
+
+    # dump_hung: where a backtrace starts (each CPU's, a blocked task's),
+    # where the interrupted code was, one frame
+    HUNG_HEAD = re.compile(r"NMI backtrace for cpu \d+.*|task:\S+ +state:D")
+    HUNG_RIP = re.compile(r"RIP: 0010:\S+")
+    HUNG_FRAME = re.compile(r"^\s*(\? )?[a-z_][\w.]*\+0x[0-9a-f]+/0x[0-9a-f]+")
+
+    def dump_hung(self, fd, logf):
+        """A guest that outran its timeout: each vCPU's RIP as QEMU sees it,
+        then the guest's own backtraces of all CPUs and of blocked tasks
+        (SysRq 9, l and w on the PS/2 keyboard; the console shows them at
+        loglevel 9), read for up to 10 s into the console log; here, per
+        backtrace, where it was and 8 frames (a CPU's from its interrupted
+        RIP on, not the SysRq path). Diagnostics only: a hang of the
+        emulator itself answers nothing, and that is a finding too."""
+        log(f"QEMU state: {self.cpu_state()}")
+        try:
+            for key in ("alt-sysrq-9", "alt-sysrq-l", "alt-sysrq-w"):
+                self.qmp.cmd("human-monitor-command",
+                             **{"command-line": f"sendkey {key}"})
+                time.sleep(0.3)
+        except Exception as e:  # diagnostics only
+            log(f"(SysRq not sent: {e})")
+            return
+        buf, shown, end = b"", 0, time.time() + 10
+        frames = None       # frames left to show of this backtrace
+        while time.time() < end and shown < 80:
+            r, _, _ = select.select([fd], [], [], 0.5)
+            if not r:
+                continue
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            if logf:
+                logf.write(data.decode(errors="replace"))
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                text = re.sub(r"^\[[ 0-9.]+\] ?", "",
+                              line.decode(errors="replace").rstrip("\r"))
+                m = self.HUNG_HEAD.search(text)
+                if m:
+                    # a task's frames count at once; a CPU's after its RIP
+                    frames = 8 if m.group(0).startswith("task:") else None
+                    show = m.group(0)
+                elif self.HUNG_RIP.search(text):
+                    frames, show = 8, self.HUNG_RIP.search(text).group(0)
+                elif frames and self.HUNG_FRAME.search(text):
+                    frames -= 1
+                    show = "  " + self.HUNG_FRAME.search(text).group(0).strip()
+                else:
+                    continue
+                if shown < 80:
+                    log("guest: " + show)
+                    shown += 1
+        if not shown:
+            log("guest: no backtrace on the console within 10 s")
 
     def kill_qemu(self):
         if self.qemu and self.qemu.poll() is None:

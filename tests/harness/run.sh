@@ -76,13 +76,18 @@ if ! prep=$( { qemu-setup/deps.sh && kdir=$(qemu-setup/fetch-kernel.sh) &&
 	exit 1
 fi
 
-# 1. The guest hangs in a test: --timeout ends it and names the test.
+# 1. The guest hangs in a test: --timeout ends it, names the test and shows
+# where each CPU was (SysRq backtraces: up to 10 s more).
 echo "# ---- hung guest"
-vm 60 --tests "load hang" --timeout 40
+vm 75 --tests "load hang" --timeout 40
 t "hung guest: exit 2" "got $RC" [ "$RC" = 2 ]
 t "hung guest: message names test 'hang'" "no \"timeout: ... hung in test 'hang'\"" \
 	grep -q "timeout: .* hung in test 'hang'" "$OUT"
-t "hung guest: whole run < 60 s ($SECS s)" "took $SECS s" [ "$SECS" -lt 60 ]
+t "hung guest: each vCPU's RIP from QEMU" "no 'QEMU state: status running, RIP x y'" \
+	grep -Eq "QEMU state: status running, RIP [0-9a-f]+ [0-9a-f]+" "$OUT"
+t "hung guest: the guest's backtraces of CPU 0 and 1" "no 'guest: NMI backtrace for cpu 0/1'" \
+	sh -c "grep -q 'guest: NMI backtrace for cpu 0' '$OUT' && grep -q 'guest: NMI backtrace for cpu 1' '$OUT'"
+t "hung guest: whole run < 70 s ($SECS s)" "took $SECS s" [ "$SECS" -lt 70 ]
 show
 
 # 2. A killed run left its namespace: the next run removes it and still passes.
