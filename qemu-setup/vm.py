@@ -526,11 +526,9 @@ class Vm:
             return 2
         threading.Thread(target=self.control_loop, daemon=True).start()
         deadline = t0 + a.timeout
-        buf = b""
         fd = self.qemu.stdout.fileno()
-        while True:
-            left = deadline - time.time()
-            if left <= 0:
+        for text in self.console_lines(fd, logf):
+            if time.time() >= deadline:
                 log(f"timeout: guest still running after {a.timeout}s, "
                     f"hung in test '{self.last_test}'; killing QEMU")
                 if self.last_req:
@@ -548,19 +546,8 @@ class Vm:
                     f"{self.cpu_state()}")
                 self.tail(logf)
                 return BOOT_HUNG
-            r, _, _ = select.select([fd], [], [], min(left, 1.0))
-            if not r:
-                continue
-            data = os.read(fd, 65536)
-            if not data:
-                break
-            if logf:
-                logf.write(data.decode(errors="replace"))
-                logf.flush()
-            buf += data
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                self.line(line.decode(errors="replace").rstrip("\r"))
+            if text is not None:
+                self.line(text)
         self.qemu.wait()
         self.stop = True
         took = time.time() - t0
@@ -584,6 +571,28 @@ class Vm:
         log(f"guest finished in {took:.1f}s: passed={self.verdict[0]} "
             f"failed={self.verdict[1]}")
         return 0 if self.verdict[1] == 0 else 1
+
+    @staticmethod
+    def console_lines(fd, logf):
+        """The console's lines as they come, each also into the console
+        log; None after a second without one (the caller's chance to look
+        at its clocks); ends when QEMU closes the console."""
+        buf = b""
+        while True:
+            r, _, _ = select.select([fd], [], [], 1.0)
+            if not r:
+                yield None
+                continue
+            data = os.read(fd, 65536)
+            if not data:
+                return
+            if logf:
+                logf.write(data.decode(errors="replace"))
+                logf.flush()
+            buf += data
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                yield line.decode(errors="replace").rstrip("\r")
 
     def cpu_state(self):
         """Run state and each vCPU's RIP, for a report on a hung boot."""
@@ -619,37 +628,29 @@ class Vm:
         except Exception as e:  # diagnostics only
             log(f"(SysRq not sent: {e})")
             return
-        buf, shown, end = b"", 0, time.time() + 10
+        shown, end = 0, time.time() + 10
         frames = None       # frames left to show of this backtrace
-        while time.time() < end and shown < 80:
-            r, _, _ = select.select([fd], [], [], 0.5)
-            if not r:
-                continue
-            data = os.read(fd, 65536)
-            if not data:
+        for text in self.console_lines(fd, logf):
+            if time.time() >= end:
                 break
-            if logf:
-                logf.write(data.decode(errors="replace"))
-            buf += data
-            while b"\n" in buf:
-                line, buf = buf.split(b"\n", 1)
-                text = re.sub(r"^\[[ 0-9.]+\] ?", "",
-                              line.decode(errors="replace").rstrip("\r"))
-                m = self.HUNG_HEAD.search(text)
-                if m:
-                    # a task's frames count at once; a CPU's after its RIP
-                    frames = 8 if m.group(0).startswith("task:") else None
-                    show = m.group(0)
-                elif self.HUNG_RIP.search(text):
-                    frames, show = 8, self.HUNG_RIP.search(text).group(0)
-                elif frames and self.HUNG_FRAME.search(text):
-                    frames -= 1
-                    show = "  " + self.HUNG_FRAME.search(text).group(0).strip()
-                else:
-                    continue
-                if shown < 80:
-                    log("guest: " + show)
-                    shown += 1
+            if text is None:
+                continue
+            text = re.sub(r"^\[[ 0-9.]+\] ?", "", text)
+            m = self.HUNG_HEAD.search(text)
+            if m:
+                # a task's frames count at once; a CPU's after its RIP
+                frames = 8 if m.group(0).startswith("task:") else None
+                show = m.group(0)
+            elif self.HUNG_RIP.search(text):
+                frames, show = 8, self.HUNG_RIP.search(text).group(0)
+            elif frames and self.HUNG_FRAME.search(text):
+                frames -= 1
+                show = "  " + self.HUNG_FRAME.search(text).group(0).strip()
+            else:
+                continue
+            if shown < 80:
+                log("guest: " + show)
+                shown += 1
         if not shown:
             log("guest: no backtrace on the console within 10 s")
 
