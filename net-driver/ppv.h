@@ -150,12 +150,21 @@ struct ppv_tx_stats {
 	u64_stats_t indirect;		/* packets sent through an indirect table */
 	u64_stats_t bad_gso;		/* GSO the device did not negotiate: dropped */
 	u64_stats_t rekicks;		/* notified although the device did not ask */
+	u64_stats_t timeouts;		/* the stack's watchdog found the queue stuck */
 };
 
-/* Written from hard interrupt context: the MSI-X handler, the TX timer. */
+/*
+ * Written from hard interrupt context, one writer each (a u64_stats_sync
+ * takes one at a time): the queue pair's interrupt handler, its TX timer,
+ * which may run at the same time on another CPU.
+ */
 struct ppv_irq_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t irqs;
+};
+
+struct ppv_timer_stats {
+	struct u64_stats_sync syncp;
 	u64_stats_t tx_timer;		/* TX completion timer expired */
 };
 
@@ -168,6 +177,12 @@ struct ppv_irq_stats {
  */
 #define PPV_TX_USECS_DEFAULT	1000
 #define PPV_TX_USECS_MAX	10000
+/*
+ * Packets in flight and none used for this long since the last
+ * notification: notify again (ppv_tx_watch()). Far above what QEMU takes
+ * to serve a kick, even the debug guest's under TCG.
+ */
+#define PPV_TX_STALL		(HZ / 50 + 1)
 
 /* One virtqueue's ring while the interface is up. */
 struct ppv_queue {
@@ -232,6 +247,7 @@ struct ppv_qp {
 	unsigned int rx_page_off;	/* offset of its next fragment */
 	unsigned int rx_page_refs;	/* references of fragments not handed out */
 	u64 pp_fresh_done;		/* pp_fresh of the pools already destroyed */
+	unsigned int rx_pkt_bufs;	/* descriptors the largest packet takes */
 	struct delayed_work refill;	/* GFP_KERNEL refill of an empty ring */
 	bool rx_starved;		/* the refill work found no memory either */
 
@@ -248,10 +264,13 @@ struct ppv_qp {
 	struct hrtimer tx_timer;	/* reaps what no interrupt was asked for */
 	bool tx_slow;			/* the device is slow: TX interrupt, no timer */
 	bool tx_timer_fired;		/* the coming poll is the TX timer's */
+	u16 tx_watch_used;		/* ppv_tx_watch(): last_used it saw, */
+	unsigned long tx_watch_at;	/* and jiffies of its last progress */
 
 	struct ppv_rx_stats rx_stats;
 	struct ppv_tx_stats tx_stats;
 	struct ppv_irq_stats irq_stats;
+	struct ppv_timer_stats timer_stats;
 };
 
 struct ppv_priv {
@@ -328,10 +347,17 @@ struct ppv_priv {
 	 */
 	u32 hash_types;
 	u32 hash_types_dev;
+	bool hash_types_set;		/* by ethtool -N: kept across resets */
 	u16 rss_indir[PPV_RSS_TABLE_LEN];
 	u8 rss_key[PPV_RSS_KEY_LEN];
 
 	bool up;			/* ppv_up() built everything */
+	/*
+	 * The device did not complete a reset (ppv_reset()): it may still
+	 * write to what it was given, so nothing is freed or reused, no
+	 * ppv_up() succeeds, and remove() leaks it all. Set once.
+	 */
+	bool dead;
 	unsigned int nqp;		/* active queue pairs (ethtool -L) */
 	unsigned int max_qp;		/* pairs ppvnet may use: qp[] */
 	unsigned int dev_max_qp;	/* max_virtqueue_pairs, 1 without MQ */
@@ -351,6 +377,7 @@ static inline bool ppv_has(const struct ppv_priv *priv, unsigned int bit)
 int ppv_transport_init(struct ppv_priv *priv);
 void ppv_transport_release(struct ppv_priv *priv);
 int ppv_reset(struct ppv_priv *priv);
+void ppv_schedule_reset(struct ppv_priv *priv);
 int ppv_negotiate(struct ppv_priv *priv);
 void ppv_add_status(struct ppv_priv *priv, u8 bits);
 int ppv_read_config(struct ppv_priv *priv, u8 *mac, u16 *status);
@@ -410,7 +437,6 @@ static inline void ppv_qp_schedule(struct ppv_qp *qp)
 }
 
 /* ppv_main.c */
-void ppv_schedule_reset(struct ppv_priv *priv);
 int ppv_reshape(struct net_device *dev, unsigned int nqp, u16 rx_ring,
 		u16 tx_ring);
 
@@ -458,6 +484,7 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget);
 void ppv_rx_refill_work(struct work_struct *work);
 void ppv_rx_schedule_refill(struct ppv_qp *qp, unsigned long delay);
 bool ppv_rx_fill(struct ppv_qp *qp, gfp_t gfp);
+bool ppv_rx_low(const struct ppv_qp *qp);
 unsigned int ppv_rx_truesize(unsigned int mtu);
 bool ppv_rx_small_fits(unsigned int mtu);
 
@@ -472,7 +499,9 @@ unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
 bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		bool timer);
 void ppv_tx_close(struct ppv_qp *qp);
+unsigned int ppv_tx_abandon(struct ppv_qp *qp);
 enum hrtimer_restart ppv_tx_timer(struct hrtimer *t);
+void ppv_tx_timeout(struct net_device *dev, unsigned int txqueue);
 
 /* ppv_ethtool.c */
 extern const struct ethtool_ops ppv_ethtool_ops;

@@ -575,6 +575,7 @@ int ppv_ctrl_set_hash_types(struct ppv_priv *priv, u32 types)
 	u32 old = priv->hash_types;
 	int err;
 
+	priv->hash_types_set = true;
 	if (types == old)
 		return 0;
 	priv->hash_types = types;

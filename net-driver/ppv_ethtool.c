@@ -35,22 +35,26 @@ static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
 	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
 	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx), PPV_TX_STAT(netpoll),
 	PPV_TX_STAT(csum), PPV_TX_STAT(tso), PPV_TX_STAT(indirect),
-	PPV_TX_STAT(bad_gso), PPV_TX_STAT(rekicks),
+	PPV_TX_STAT(bad_gso), PPV_TX_STAT(rekicks), PPV_TX_STAT(timeouts),
 };
 
 #define PPV_RX_NSTATS	ARRAY_SIZE(ppv_rx_stat_desc)
 #define PPV_TX_NSTATS	ARRAY_SIZE(ppv_tx_stat_desc)
-#define PPV_IRQ_STAT(f)	{ #f, offsetof(struct ppv_irq_stats, f) }
 
 /* named qp<N>_<counter>: the queue pair's interrupt and timer counts */
 static const struct ppv_stat_desc ppv_irq_stat_desc[] = {
 	{ "interrupts", offsetof(struct ppv_irq_stats, irqs) },
-	PPV_IRQ_STAT(tx_timer),
+};
+
+static const struct ppv_stat_desc ppv_timer_stat_desc[] = {
+	{ "tx_timer", offsetof(struct ppv_timer_stats, tx_timer) },
 };
 
 #define PPV_IRQ_NSTATS	ARRAY_SIZE(ppv_irq_stat_desc)
+#define PPV_TIMER_NSTATS	ARRAY_SIZE(ppv_timer_stat_desc)
 /* per queue pair: rx, rx pp_fresh, tx, interrupts and timers */
-#define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + PPV_IRQ_NSTATS)
+#define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + PPV_IRQ_NSTATS + \
+			 PPV_TIMER_NSTATS)
 
 /* device-wide counters, before the per-queue ones */
 static const char * const ppv_dev_stat_names[] = {
@@ -149,6 +153,8 @@ static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
 			ethtool_sprintf(&data, "tx%u_%s", q, ppv_tx_stat_desc[i].name);
 		for (i = 0; i < PPV_IRQ_NSTATS; i++)
 			ethtool_sprintf(&data, "qp%u_%s", q, ppv_irq_stat_desc[i].name);
+		for (i = 0; i < PPV_TIMER_NSTATS; i++)
+			ethtool_sprintf(&data, "qp%u_%s", q, ppv_timer_stat_desc[i].name);
 	}
 }
 
@@ -185,6 +191,9 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 		ppv_read_stats(&qp->irq_stats.syncp, &qp->irq_stats,
 			       ppv_irq_stat_desc, PPV_IRQ_NSTATS, data);
 		data += PPV_IRQ_NSTATS;
+		ppv_read_stats(&qp->timer_stats.syncp, &qp->timer_stats,
+			       ppv_timer_stat_desc, PPV_TIMER_NSTATS, data);
+		data += PPV_TIMER_NSTATS;
 	}
 }
 

@@ -8,7 +8,6 @@
 #include <linux/debugfs.h>
 #include <linux/fault-inject.h>
 
-#include "ppv.h"
 #include "ppv_fault.h"
 
 static const char * const ppv_fault_names[PPV_FAULT_NR] = {
@@ -30,6 +29,12 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_RX_LIE_NBUF]	= "lie_rx_num_buffers",
 	[PPV_FAULT_CTRL]	= "fail_ctrl",
 	[PPV_FAULT_CTRL_LOST]	= "lose_ctrl",
+	[PPV_FAULT_POLL_TAIL]	= "delay_poll_tail",
+	[PPV_FAULT_RESET]	= "fail_reset",
+	[PPV_FAULT_TX_KICK]	= "lose_tx_kick",
+	[PPV_FAULT_TX_REKICK]	= "lose_tx_rekick",
+	[PPV_FAULT_RX_DATA_VALID] = "lie_rx_data_valid",
+	[PPV_FAULT_CC_GUEST]	= "fake_cc_guest",
 };
 
 static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];
@@ -39,18 +44,16 @@ bool ppv_should_fail(enum ppv_fault_site site)
 	return should_fail(&ppv_fault_attr[site], 1);
 }
 
-void ppv_fault_init(void)
+/* @dir: ppvnet's debugfs directory (ppv_debugfs.c), which goes with the module */
+void ppv_fault_init(struct dentry *dir)
 {
 	static const struct fault_attr init = FAULT_ATTR_INITIALIZER;
 	unsigned int i;
 
-	/*
-	 * in ppvnet's debugfs directory (ppv_debugfs.c), which goes with the
-	 * module; debugfs failures only lose the knobs, never the driver
-	 */
+	/* debugfs failures only lose the knobs, never the driver */
 	for (i = 0; i < PPV_FAULT_NR; i++) {
 		ppv_fault_attr[i] = init;
-		fault_create_debugfs_attr(ppv_fault_names[i], ppv_debugfs_dir(),
+		fault_create_debugfs_attr(ppv_fault_names[i], dir,
 					  &ppv_fault_attr[i]);
 	}
 }

@@ -8,6 +8,7 @@
 #ifndef _PPV_FAULT_H
 #define _PPV_FAULT_H
 
+#include <linux/delay.h>
 #include <linux/types.h>
 
 #include "ppv_vring.h"
@@ -31,12 +32,20 @@ enum ppv_fault_site {
 	PPV_FAULT_RX_LIE_NBUF,	/* RX: the device claims one buffer more than it used */
 	PPV_FAULT_CTRL,		/* control command buffer: allocation, mapping */
 	PPV_FAULT_CTRL_LOST,	/* control command: the device is never notified */
+	PPV_FAULT_POLL_TAIL,	/* a poll stalls 3 ms after napi_complete_done() */
+	PPV_FAULT_RESET,	/* the device never reads back 0 after a reset */
+	PPV_FAULT_TX_KICK,	/* TX: the device misses a notification it asked for */
+	PPV_FAULT_TX_REKICK,	/* TX: ... and one it did not (ppv_tx_rekick()) */
+	PPV_FAULT_RX_DATA_VALID, /* RX: DATA_VALID added to a NEEDS_CSUM header */
+	PPV_FAULT_CC_GUEST,	/* probe: the guest's memory looks encrypted */
 	PPV_FAULT_NR
 };
 
+struct dentry;
+
 #ifdef CONFIG_PPVNET_FAULT_INJECTION
 bool ppv_should_fail(enum ppv_fault_site site);
-void ppv_fault_init(void);
+void ppv_fault_init(struct dentry *dir);
 void ppv_fault_exit(void);
 #else
 static inline bool ppv_should_fail(enum ppv_fault_site site)
@@ -44,7 +53,7 @@ static inline bool ppv_should_fail(enum ppv_fault_site site)
 	return false;
 }
 
-static inline void ppv_fault_init(void)
+static inline void ppv_fault_init(struct dentry *dir)
 {
 }
 
@@ -52,6 +61,16 @@ static inline void ppv_fault_exit(void)
 {
 }
 #endif
+
+/*
+ * Fault point: a delay, where a preempted or interrupted CPU could stall
+ * (a few ms: the window in which another CPU may tear down what follows).
+ */
+static inline void ppv_fault_delay(enum ppv_fault_site site)
+{
+	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) && ppv_should_fail(site))
+		mdelay(3);
+}
 
 /*
  * Fault point: make the next used entry of @vr look as if the device had

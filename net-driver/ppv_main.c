@@ -13,6 +13,7 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/if_vlan.h>
+#include <linux/kmemleak.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/rtnetlink.h>
@@ -23,9 +24,6 @@
 #include "ppv_compat.h"
 #include "ppv_fault.h"
 
-/* Device resets from ppv_reset_work(): at most one a second. */
-#define PPV_RESET_INTERVAL	HZ
-
 /*
  * The TX ring is shared with ppv_start_xmit(), which reaps completions and
  * publishes on any CPU: everything NAPI does to it, reaping and re-arming
@@ -33,6 +31,13 @@
  * stale published index next to a fresh last_used could park used_event
  * some 49 k entries ahead: a queue stopped by BQL would then wait for an
  * interrupt that never comes.)
+ *
+ * Both rings are re-armed, and checked once more, before
+ * napi_complete_done(): once it clears NAPI_STATE_SCHED, napi_disable()
+ * returns and ppv_down() may free the rings, and another poll (the TX
+ * timer's, the refill work's, busy polling, threaded NAPI) may run. So
+ * nothing after it touches a ring: entries that came meanwhile keep the
+ * poll going (return @budget) instead of being rescheduled afterwards.
  */
 static int ppv_poll(struct napi_struct *napi, int budget)
 {
@@ -62,22 +67,31 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 	__netif_tx_unlock(txq);
 
 	done = ppv_rx_poll(qp, budget);
-	if (done < budget && napi_complete_done(napi, done)) {
-		/*
-		 * both rings, always: either may have work waiting. TX asks for
-		 * an interrupt only while its queue is stopped; else
-		 * ppv_start_xmit() and the TX timer reap (ppv_tx_arm()).
-		 */
-		more = ppv_vring_enable_cb(&qp->rxq.vr);
-		__netif_tx_lock(txq, smp_processor_id());
-		timer = READ_ONCE(qp->tx_timer_fired);
-		if (timer)
-			WRITE_ONCE(qp->tx_timer_fired, false);
-		more |= ppv_tx_arm(qp, txq, reaped, timer);
-		__netif_tx_unlock(txq);
-		if (more)
-			ppv_qp_schedule(qp);
+	if (done >= budget)
+		return budget;
+	/*
+	 * both rings, always: either may have work waiting. TX asks for an
+	 * interrupt only while its queue is stopped; else ppv_start_xmit()
+	 * and the TX timer reap (ppv_tx_arm()).
+	 */
+	more = ppv_vring_enable_cb(&qp->rxq.vr);
+	__netif_tx_lock(txq, smp_processor_id());
+	timer = READ_ONCE(qp->tx_timer_fired);
+	if (timer)
+		WRITE_ONCE(qp->tx_timer_fired, false);
+	more |= ppv_tx_arm(qp, txq, reaped, timer);
+	__netif_tx_unlock(txq);
+	if (more) {
+		/* poll again at once, without the interrupt meanwhile */
+		ppv_vring_disable_cb(&qp->rxq.vr);
+		return budget;
 	}
+	/*
+	 * An interrupt between the re-arm and here finds NAPI still ours:
+	 * napi_complete_done() sees it (NAPI_STATE_MISSED) and polls again.
+	 */
+	if (napi_complete_done(napi, done))
+		ppv_fault_delay(PPV_FAULT_POLL_TAIL);
 	return done;
 }
 
@@ -170,28 +184,6 @@ static void ppv_refill_enable(struct ppv_priv *priv, bool on)
 	spin_unlock_irq(&priv->work_lock);
 }
 
-/**
- * ppv_schedule_reset - reset the device and rebuild the datapath, soon
- * @priv: device
- *
- * For a device that broke the ring protocol (a used id or index it was
- * never given: the chains it really consumed are unknown, so the rings
- * are stopped), that set NEEDS_RESET, or after a rebuild that failed. From
- * any context; at most one reset per PPV_RESET_INTERVAL.
- */
-void ppv_schedule_reset(struct ppv_priv *priv)
-{
-	unsigned long next = READ_ONCE(priv->last_reset) + PPV_RESET_INTERVAL;
-	unsigned long now = jiffies;
-	unsigned long flags;
-
-	spin_lock_irqsave(&priv->work_lock, flags);
-	if (priv->reset_enabled)
-		schedule_delayed_work(&priv->reset_work,
-				      time_after(next, now) ? next - now : 0);
-	spin_unlock_irqrestore(&priv->work_lock, flags);
-}
-
 static void ppv_down(struct ppv_priv *priv, bool rebuild);
 
 /*
@@ -225,6 +217,10 @@ static int ppv_up(struct ppv_priv *priv)
 	unsigned int i;
 	int err;
 
+	if (READ_ONCE(priv->dead)) {
+		netdev_err(dev, "the device did not complete a reset: it stays down until ppvnet is unbound from it and bound again\n");
+		return -EIO;
+	}
 	err = ppv_negotiate(priv);
 	if (err)
 		return err;
@@ -250,9 +246,9 @@ static int ppv_up(struct ppv_priv *priv)
 	for (i = 0; i < priv->nqp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
 
-		/* as in ppv_rx_poll(): below half a ring, keep refilling */
+		/* as in ppv_rx_poll(): while low, keep refilling */
 		ppv_rx_fill(qp, GFP_KERNEL);
-		if (ppv_vring_in_flight(&qp->rxq.vr) < qp->rxq.vr.num / 2)
+		if (ppv_rx_low(qp))
 			ppv_rx_schedule_refill(qp, HZ / 50);
 		napi_enable(&qp->napi);
 		ppv_queue_set_napi(dev, i, &qp->napi, ppv_qp_irq(priv, i));
@@ -283,8 +279,8 @@ static int ppv_up(struct ppv_priv *priv)
 	return 0;
 
 err_queues:
-	ppv_reset(priv);
-	ppv_free_queues(priv);
+	if (!ppv_reset(priv))
+		ppv_free_queues(priv);
 	return err;
 err_reset:
 	ppv_reset(priv);
@@ -295,8 +291,8 @@ err_reset:
  * Stop the datapath and free it: ndo_stop and every rebuild. rtnl held.
  * The order is what makes a rebuild under traffic safe:
  *  1. no refill work may start, the running one finishes (it polls);
- *  2. NAPI off: no poll runs any more, so nothing can wake a TX queue;
- *     netpoll skips a disabled NAPI too;
+ *  2. NAPI off and every poll returned (synchronize_net()): nothing can
+ *     wake a TX queue; netpoll skips a disabled NAPI too;
  *  3. netif_tx_disable() takes each xmit lock: a ppv_start_xmit() (or
  *     netpoll's) in progress has finished, and no new one starts;
  *  4. the device reset: it stops touching the rings;
@@ -306,6 +302,7 @@ static void ppv_down(struct ppv_priv *priv, bool rebuild)
 {
 	struct net_device *dev = priv->dev;
 	unsigned int i;
+	bool dead;
 
 	if (!priv->up)
 		return;
@@ -317,18 +314,28 @@ static void ppv_down(struct ppv_priv *priv, bool rebuild)
 		ppv_queue_set_napi(dev, i, NULL, 0);
 		napi_disable(&priv->qp[i].napi);
 	}
+	/*
+	 * napi_disable() waits for NAPI_STATE_SCHED only: a poll past its
+	 * napi_complete_done() may still be running (ppv_poll() touches no
+	 * ring there, but the NAPI core still returns through it). Polls run
+	 * in softirq, threaded NAPI with BHs off, busy polling under
+	 * rcu_read_lock(): all RCU readers, so this waits for every one.
+	 */
+	synchronize_net();
 	netif_tx_disable(dev);
 	/* nothing arms it now; a run in progress finds NAPI disabled */
 	for (i = 0; i < priv->nqp; i++)
 		hrtimer_cancel(&priv->qp[i].tx_timer);
 
-	ppv_reset(priv);
+	dead = ppv_reset(priv);
 	ppv_free_irqs(priv);
 	cancel_work_sync(&priv->config_work);
 	/* a rebuild keeps the link: ppv_up() reads it again */
-	if (!rebuild)
+	if (!rebuild || dead)
 		netif_carrier_off(dev);
-	ppv_free_queues(priv);
+	/* a dead device may still write to them: kept, leaked at remove */
+	if (!dead)
+		ppv_free_queues(priv);
 }
 
 static int ppv_open(struct net_device *dev)
@@ -398,6 +405,9 @@ static int ppv_rebuild(struct net_device *dev, const struct ppv_shape *sh)
 
 	ppv_get_shape(priv, &old);
 	ppv_down(priv, true);
+	/* said in dmesg already; nothing can be rebuilt on it */
+	if (READ_ONCE(priv->dead))
+		return -EIO;
 	err = ppv_set_shape(priv, sh);
 	if (!err)
 		err = ppv_up(priv);
@@ -440,8 +450,8 @@ static void ppv_reset_work(struct work_struct *work)
 	struct net_device *dev = priv->dev;
 
 	rtnl_lock();
-	/* a down interface comes up from scratch anyway */
-	if (netif_running(dev)) {
+	/* a down interface comes up from scratch anyway; so does a suspended one */
+	if (netif_running(dev) && netif_device_present(dev)) {
 		WRITE_ONCE(priv->last_reset, jiffies);
 		netdev_warn(dev, "resetting the device\n");
 		struct ppv_shape sh;
@@ -476,6 +486,7 @@ static const struct net_device_ops ppv_netdev_ops = {
 	.ndo_open		= ppv_open,
 	.ndo_stop		= ppv_stop,
 	.ndo_start_xmit		= ppv_start_xmit,
+	.ndo_tx_timeout		= ppv_tx_timeout,
 	.ndo_get_stats64	= ppv_get_stats64,
 	.ndo_change_mtu		= ppv_change_mtu,
 	.ndo_set_mac_address	= ppv_set_mac_address,
@@ -636,6 +647,7 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		u64_stats_init(&qp->rx_stats.syncp);
 		u64_stats_init(&qp->tx_stats.syncp);
 		u64_stats_init(&qp->irq_stats.syncp);
+		u64_stats_init(&qp->timer_stats.syncp);
 		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
 		ppv_hrtimer_setup(&qp->tx_timer, ppv_tx_timer);
 		netif_napi_add(dev, &qp->napi, ppv_poll);
@@ -707,6 +719,27 @@ static void ppv_reset_disable(struct ppv_priv *priv)
 	cancel_delayed_work_sync(&priv->reset_work);
 }
 
+/*
+ * Remove of a dead device (ppv_reset()): it may still write to its rings,
+ * RX pages, TX packets and control buffer, so they are leaked, not freed:
+ * the queue pairs (which point at all of it but the control queue's) stay
+ * allocated, and kmemleak is told not to report them.
+ */
+static void ppv_abandon(struct ppv_priv *priv)
+{
+	unsigned int i, tx = 0;
+
+	for (i = 0; i < priv->max_qp; i++)
+		tx += ppv_tx_abandon(&priv->qp[i]);
+	kmemleak_not_leak(priv->qp);
+	if (priv->ctrlq.slot)
+		kmemleak_not_leak(priv->ctrlq.slot);
+	if (priv->ctrl_lost)
+		kmemleak_not_leak(priv->ctrl_lost);
+	dev_warn(&priv->pdev->dev, "dead device: leaking its rings, page pools and %u TX descriptors' packets rather than freeing memory it may still write to\n",
+		 tx);
+}
+
 static void ppv_remove(struct pci_dev *pdev)
 {
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
@@ -721,7 +754,10 @@ static void ppv_remove(struct pci_dev *pdev)
 	pci_free_irq_vectors(pdev);
 	for (i = 0; i < priv->max_qp; i++)
 		netif_napi_del(&priv->qp[i].napi);
-	kfree(priv->qp);
+	if (priv->dead)
+		ppv_abandon(priv);
+	else
+		kfree(priv->qp);
 	ppv_transport_release(priv);
 	pci_disable_device(pdev);
 	free_netdev(priv->dev);
@@ -742,6 +778,57 @@ static void ppv_shutdown(struct pci_dev *pdev)
 	ppv_reset(priv);
 }
 
+/*
+ * Suspend, hibernation (freeze, poweroff) and resume (thaw, restore) are a
+ * rebuild, as in virtio_net: the way down detaches the netdev (the stack
+ * sends nothing, ethtool and ip link get -ENODEV, the reset work does
+ * nothing) and takes the datapath down, which resets the device; the way
+ * up renegotiates from a reset and replays the control state (pairs, RSS,
+ * MAC, filters, VLANs, offloads: ppv_ctrl_apply()), because firmware or
+ * the hypervisor may have reset the device meanwhile (QEMU does on an S3
+ * wake-up). The PCI core saves and restores config space and MSI-X.
+ */
+static int ppv_suspend(struct device *d)
+{
+	struct ppv_priv *priv = dev_get_drvdata(d);
+	struct net_device *dev = priv->dev;
+
+	rtnl_lock();
+	netif_device_detach(dev);
+	/* a down interface left the device reset; a dead one stays as it is */
+	if (priv->up)
+		ppv_down(priv, false);
+	else
+		ppv_reset(priv);
+	rtnl_unlock();
+	return 0;
+}
+
+static int ppv_resume(struct device *d)
+{
+	struct ppv_priv *priv = dev_get_drvdata(d);
+	struct net_device *dev = priv->dev;
+	int err = 0;
+
+	rtnl_lock();
+	if (netif_running(dev)) {
+		err = ppv_up(priv);
+		if (err) {
+			/* running without carrier: the reset work retries */
+			netdev_err(dev, "cannot restart the datapath after resume (%d): retrying\n",
+				   err);
+			atomic64_inc(&priv->reset_fail);
+		}
+	}
+	netif_device_attach(dev);
+	if (err)
+		ppv_schedule_reset(priv);
+	rtnl_unlock();
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(ppv_pm_ops, ppv_suspend, ppv_resume);
+
 static const struct pci_device_id ppv_pci_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1041) },	/* virtio 1.x net */
 	{ }
@@ -754,6 +841,7 @@ static struct pci_driver ppv_pci_driver = {
 	.probe		= ppv_probe,
 	.remove		= ppv_remove,
 	.shutdown	= ppv_shutdown,
+	.driver.pm	= pm_sleep_ptr(&ppv_pm_ops),
 };
 
 static int __init ppv_init(void)
@@ -764,7 +852,7 @@ static int __init ppv_init(void)
 	if (err)
 		return err;
 	ppv_debugfs_init();
-	ppv_fault_init();
+	ppv_fault_init(ppv_debugfs_dir());
 	err = pci_register_driver(&ppv_pci_driver);
 	if (err) {
 		ppv_fault_exit();

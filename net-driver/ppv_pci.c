@@ -6,6 +6,7 @@
  * bounds-checked against their BARs, read-backs are verified, config reads
  * retry under the generation counter.
  */
+#include <linux/cc_platform.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/ethtool.h>
@@ -14,6 +15,7 @@
 #include <uapi/linux/virtio_config.h>
 #include <uapi/linux/virtio_net.h>
 #include <uapi/linux/virtio_ring.h>
+#include <xen/xen.h>
 
 #include "ppv.h"
 #include "ppv_fault.h"
@@ -65,6 +67,9 @@ static const struct {
 	{ VIRTIO_NET_F_RSS, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 	{ VIRTIO_NET_F_HASH_REPORT, VIRTIO_NET_F_CTRL_VQ, VIRTIO_NET_F_CTRL_VQ },
 };
+
+/* How long a reset may take before the device is taken for dead. */
+#define PPV_RESET_WAIT	HZ
 
 #define PPV_CFG(priv, field)	(&(priv)->common->field)
 
@@ -213,22 +218,83 @@ void ppv_transport_release(struct ppv_priv *priv)
 }
 
 /*
- * Reset the device and wait for it to finish (the spec requires reading 0
- * back before anything else). Afterwards it neither reads nor writes guest
- * memory and raises no interrupt.
+ * A device that does not come back from a reset may still write to the
+ * rings and buffers it was given: they must never be freed or reused.
+ * Once only: the carrier goes off, bus mastering too (where the platform
+ * honours it, the device can no longer reach memory at all), and
+ * everything it was given stays allocated until the driver unbinds,
+ * which then leaks it (ppv_main.c's ppv_abandon()).
+ */
+static void ppv_mark_dead(struct ppv_priv *priv)
+{
+	if (READ_ONCE(priv->dead))
+		return;
+	WRITE_ONCE(priv->dead, true);
+	dev_err(&priv->pdev->dev, "device did not complete reset within %u ms: marked dead; what it was given stays allocated (leaked at unbind); unbind and bind it again, or reboot\n",
+		jiffies_to_msecs(PPV_RESET_WAIT));
+	pci_clear_master(priv->pdev);
+	if (priv->dev)
+		netif_carrier_off(priv->dev);
+}
+
+/**
+ * ppv_reset - reset the device and wait until it has
+ * @priv: device
+ *
+ * The reset is complete when device_status reads back 0 (virtio 1.x
+ * 4.1.4.3.2); only then has the device stopped using the rings. QEMU
+ * resets at once, hardware and vDPA devices need not: up to
+ * PPV_RESET_WAIT. A device that does not get there is marked dead.
+ *
+ * Return: 0, or -EIO for a dead device (the caller frees nothing the
+ * device was given).
  */
 int ppv_reset(struct ppv_priv *priv)
 {
-	int i;
+	unsigned long end = jiffies + PPV_RESET_WAIT;
+	bool fail;
 
+	if (READ_ONCE(priv->dead))
+		return -EIO;
 	iowrite8(0, PPV_CFG(priv, device_status));
-	for (i = 0; i < 1000; i++) {
+	fail = ppv_should_fail(PPV_FAULT_RESET);
+	while (!fail) {
 		if (!ioread8(PPV_CFG(priv, device_status)))
 			return 0;
-		usleep_range(100, 200);
+		if (time_after(jiffies, end))
+			break;
+		usleep_range(100, 1000);
 	}
-	dev_err(&priv->pdev->dev, "device did not complete reset\n");
+	ppv_mark_dead(priv);
 	return -EIO;
+}
+
+/* Device resets from the reset work: at most one a second. */
+#define PPV_RESET_INTERVAL	HZ
+
+/**
+ * ppv_schedule_reset - reset the device and rebuild the datapath, soon
+ * @priv: device
+ *
+ * For a device that broke the ring protocol (a used id or index it was
+ * never given: the chains it really consumed are unknown, so the rings
+ * are stopped), that set NEEDS_RESET, or after a rebuild that failed. From
+ * any context; at most one reset per PPV_RESET_INTERVAL. Here, below the
+ * datapath and control files that ask for it: they reach the reset work
+ * (ppv_main.c's ppv_reset_work()) through priv, never by calling up.
+ */
+void ppv_schedule_reset(struct ppv_priv *priv)
+{
+	unsigned long next = READ_ONCE(priv->last_reset) + PPV_RESET_INTERVAL;
+	unsigned long now = jiffies;
+	unsigned long flags;
+
+	spin_lock_irqsave(&priv->work_lock, flags);
+	/* a dead device stays as it is: no reset would bring it back */
+	if (priv->reset_enabled && !READ_ONCE(priv->dead))
+		schedule_delayed_work(&priv->reset_work,
+				      time_after(next, now) ? next - now : 0);
+	spin_unlock_irqrestore(&priv->work_lock, flags);
 }
 
 void ppv_add_status(struct ppv_priv *priv, u8 bits)
@@ -392,11 +458,27 @@ int ppv_negotiate(struct ppv_priv *priv)
 			      BIT_ULL(VIRTIO_NET_F_HASH_REPORT)))
 			priv->hash_types_dev = types;
 	}
-	/* all it supports at first; ethtool -N's choice across a reset */
-	if (ppv_probing(priv) || !(priv->hash_types & priv->hash_types_dev))
+	/*
+	 * all it supports until ethtool -N chooses; that choice (none, too)
+	 * across resets
+	 */
+	if (!priv->hash_types_set)
 		priv->hash_types = priv->hash_types_dev;
 	else
 		priv->hash_types &= priv->hash_types_dev;
+
+	/*
+	 * Without ACCESS_PLATFORM the device would get guest-physical
+	 * addresses: on a guest whose memory is encrypted (SEV, SNP, TDX)
+	 * those reach private memory, garbage to the device. Refused, with
+	 * the virtio core's words (virtio_features_ok()).
+	 */
+	if (!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) &&
+	    (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
+	     ppv_should_fail(PPV_FAULT_CC_GUEST))) {
+		dev_warn(dev, "device must provide VIRTIO_F_ACCESS_PLATFORM\n");
+		goto fail;
+	}
 
 	iowrite32(0, PPV_CFG(priv, guest_feature_select));
 	iowrite32(lower_32_bits(wanted), PPV_CFG(priv, guest_feature));
@@ -410,7 +492,12 @@ int ppv_negotiate(struct ppv_priv *priv)
 		goto fail;
 	}
 	priv->features = wanted;
-	priv->dma_api = !!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM));
+	/*
+	 * the virtio core's vring_use_dma_api(): Xen's grant mappings need
+	 * the DMA API with or without ACCESS_PLATFORM
+	 */
+	priv->dma_api = (wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) ||
+			xen_domain();
 	priv->hdr_len = wanted & BIT_ULL(VIRTIO_NET_F_HASH_REPORT) ?
 			sizeof(struct virtio_net_hdr_v1_hash) :
 			sizeof(struct virtio_net_hdr_mrg_rxbuf);

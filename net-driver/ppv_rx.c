@@ -294,8 +294,7 @@ void ppv_rx_refill_work(struct work_struct *work)
 
 	napi_disable(&qp->napi);
 	ppv_rx_fill(qp, GFP_KERNEL);
-	filled = qp->rxq.vr.broken ||
-		 ppv_vring_in_flight(&qp->rxq.vr) >= qp->rxq.vr.num / 2;
+	filled = qp->rxq.vr.broken || !ppv_rx_low(qp);
 	/* until a fill succeeds, the poll retries through here, not at once */
 	WRITE_ONCE(qp->rx_starved, !filled);
 	ppv_stat_inc(&qp->rx_stats, refill_work);
@@ -403,7 +402,15 @@ static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
 		ppv_stat_inc(&qp->rx_stats, drops);
 		return;
 	}
-	if (hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID)
+	/*
+	 * NEEDS_CSUM wins over DATA_VALID, which a device may set with it
+	 * (virtio_net does the same): the checksum is still to be filled in
+	 * where the packet leaves (CHECKSUM_PARTIAL, from
+	 * virtio_net_hdr_to_skb()); marked verified instead, a forwarded
+	 * packet would leave with it unfinished.
+	 */
+	if ((hdr->flags & VIRTIO_NET_HDR_F_DATA_VALID) &&
+	    !(hdr->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
 	if (qp->rx_caps.hash && h->hash_report && (dev->features & NETIF_F_RXHASH))
 		skb_set_hash(skb, le32_to_cpu(h->hash_value),
@@ -432,6 +439,11 @@ static void ppv_rx_hdr_copy(struct ppv_qp *qp,
 		memcpy(hdr, buf, sizeof(hdr->hdr));
 		hdr->hash_report = 0;
 	}
+	/* fault point: a device that says DATA_VALID along with NEEDS_CSUM */
+	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) &&
+	    (hdr->hdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    ppv_should_fail(PPV_FAULT_RX_DATA_VALID))
+		hdr->hdr.flags |= VIRTIO_NET_HDR_F_DATA_VALID;
 }
 
 static void ppv_rx_small(struct ppv_qp *qp, void *va, u32 used_len)
@@ -715,17 +727,30 @@ int ppv_rx_poll(struct ppv_qp *qp, int budget)
 	 * An empty ring gets no packet, so no poll; nor does a ring with
 	 * fewer buffers than the next packet needs (mergeable: up to 45 half
 	 * pages for 64 KB), which the device leaves alone until it gets more
-	 * (fault injection at 100 % found RX stalled so). Below half a ring
-	 * after the fill, allocations are failing: refill from process
+	 * (fault injection at 100 % found RX stalled so). Low after the fill
+	 * (ppv_rx_low()), allocations are failing: refill from process
 	 * context.
 	 */
 	if (!vr->broken && vr->num_free) {
 		ppv_rx_fill(qp, GFP_ATOMIC);
-		if (ppv_vring_in_flight(vr) < vr->num / 2)
+		if (ppv_rx_low(qp))
 			ppv_rx_schedule_refill(qp, READ_ONCE(qp->rx_starved) ?
 						   PPV_REFILL_DELAY : 0);
 	}
 	return done;
+}
+
+/*
+ * Fewer buffers posted than half a ring, or than the largest packet the
+ * device may deliver needs (qp->rx_pkt_bufs: with ethtool -G rx 64 and
+ * half-page mergeable buffers, a 64 KB frame needs 45 of the 64): the
+ * refill work must top the ring up, as no packet may come to poll for.
+ */
+bool ppv_rx_low(const struct ppv_qp *qp)
+{
+	const struct ppv_vring *vr = &qp->rxq.vr;
+
+	return ppv_vring_in_flight(vr) < max(vr->num / 2, qp->rx_pkt_bufs);
 }
 
 /*
@@ -738,7 +763,12 @@ unsigned int ppv_rx_truesize(unsigned int mtu)
 	unsigned int t = SKB_DATA_ALIGN(PPV_RX_HEADROOM + PPV_HDR_MAX +
 					VLAN_ETH_HLEN + mtu) + PPV_RX_TAILROOM;
 
-	return t <= PAGE_SIZE / 2 ? t : PAGE_SIZE;
+	/*
+	 * a page splits into PAGE_SIZE / t buffers (ppv_rx_alloc()): each
+	 * takes its share, the rest of the page included (1,984 bytes of
+	 * frame room take a 2,048-byte half page), cache-aligned like t
+	 */
+	return ALIGN_DOWN(PAGE_SIZE / (PAGE_SIZE / t), SMP_CACHE_BYTES);
 }
 
 bool ppv_rx_small_fits(unsigned int mtu)
@@ -763,6 +793,27 @@ static void ppv_rx_set_caps(struct ppv_qp *qp)
 	caps->mrg = qp->rx_mode == PPV_RX_MRG;
 	caps->hash = ppv_has(priv, VIRTIO_NET_F_HASH_REPORT);
 	caps->max_bufs = qp->rxq.num;
+}
+
+/*
+ * Descriptors the largest packet the device may deliver takes: mergeable,
+ * that many of the smallest buffers (half pages), capped at the ring;
+ * else one buffer or big chain a packet.
+ */
+static unsigned int ppv_rx_pkt_bufs(const struct ppv_qp *qp)
+{
+	struct ppv_priv *priv = qp->priv;
+	unsigned int max;
+
+	if (qp->rx_mode == PPV_RX_BIG)
+		return PPV_BIG_PAGES;
+	if (qp->rx_mode == PPV_RX_SMALL)
+		return 1;
+	max = priv->hdr_len + VLAN_ETH_HLEN + priv->dev->mtu;
+	if (qp->rx_caps.gso)
+		max = PPV_BIG_BYTES;
+	return min_t(unsigned int, qp->rxq.num,
+		     DIV_ROUND_UP(max, ppv_rx_room(qp, PAGE_SIZE / 2)));
 }
 
 /* Create the queue's page pool; the ring itself comes from ppv_queue_setup(). */
@@ -815,6 +866,7 @@ int ppv_rx_open(struct ppv_qp *qp)
 		qp->rx_truesize = ppv_rx_truesize(mtu);
 	}
 	ppv_rx_set_caps(qp);
+	qp->rx_pkt_bufs = ppv_rx_pkt_bufs(qp);
 
 	ppv_pp_set_napi(&pp, &qp->napi, priv->dev);
 	qp->pool = ppv_should_fail(PPV_FAULT_POOL) ? ERR_PTR(-ENOMEM) :

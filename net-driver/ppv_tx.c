@@ -24,8 +24,15 @@ int ppv_tx_cache_create(void)
 	return ppv_tx_cache ? 0 : -ENOMEM;
 }
 
+/* Objects of a dead device's packets are in it: ppv_tx_abandon() */
+static bool ppv_tx_cache_leaked;
+
 void ppv_tx_cache_destroy(void)
 {
+	if (ppv_tx_cache_leaked) {
+		pr_warn("ppvnet: a dead device's TX packets are still allocated: kmem_cache ppvnet_tx leaked with them\n");
+		return;
+	}
 	kmem_cache_destroy(ppv_tx_cache);
 }
 
@@ -212,16 +219,50 @@ bad_gso:
  * @force: a notification the device missed would otherwise strand what is
  * in flight (ppv_tx_rekick()).
  */
+/*
+ * A notification the device did not ask for: the safety net of a lost one
+ * (ppv_tx_arm()), txN_rekicks. Restarts ppv_tx_watch()'s clock.
+ */
+static void ppv_tx_rekick(struct ppv_qp *qp)
+{
+	qp->tx_watch_at = jiffies;
+	ppv_stat_inc(&qp->tx_stats, rekicks);
+	if (!ppv_should_fail(PPV_FAULT_TX_REKICK))
+		ppv_notify(&qp->txq);
+}
+
 static void ppv_tx_kick(struct ppv_qp *qp, bool force)
 {
 	ppv_vring_publish(&qp->txq.vr);
+	qp->tx_watch_at = jiffies;
 	if (ppv_vring_kick_prepare(&qp->txq.vr)) {
-		ppv_notify(&qp->txq);
 		ppv_stat_inc(&qp->tx_stats, kicks);
+		/* fault point: the device misses it (see ppv_tx_arm()) */
+		if (!ppv_should_fail(PPV_FAULT_TX_KICK))
+			ppv_notify(&qp->txq);
 	} else if (force) {
-		ppv_notify(&qp->txq);
-		ppv_stat_inc(&qp->tx_stats, rekicks);
+		ppv_tx_rekick(qp);
 	}
+}
+
+/*
+ * In every poll: packets in flight, and the device used none of them for
+ * PPV_TX_STALL since the last publish or the last one it used: it may have
+ * missed a notification (ppv_tx_arm() says how), so notify regardless.
+ * Whatever the poll is for: while packets are received, polls come all
+ * the time and push the TX timer back, whose own check would never run.
+ */
+static void ppv_tx_watch(struct ppv_qp *qp)
+{
+	struct ppv_vring *vr = &qp->txq.vr;
+
+	if (vr->published == vr->last_used || vr->last_used != qp->tx_watch_used) {
+		qp->tx_watch_used = vr->last_used;
+		qp->tx_watch_at = jiffies;
+		return;
+	}
+	if (!vr->broken && time_after(jiffies, qp->tx_watch_at + PPV_TX_STALL))
+		ppv_tx_rekick(qp);
 }
 
 static void ppv_tx_free(struct ppv_qp *qp, struct ppv_tx_obj *obj, int budget)
@@ -381,6 +422,12 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	obj->bytes = skb->len;
 	csum = skb->ip_summed == CHECKSUM_PARTIAL;
 	gso = skb_is_gso(skb);
+	/*
+	 * before ppv_tx_map() pushes the virtio-net header: the error
+	 * queue's copy of the packet (SO_TIMESTAMPING) starts at the
+	 * Ethernet header
+	 */
+	skb_tx_timestamp(skb);
 	n = ppv_tx_map(priv, skb, obj, bufs);
 	if (unlikely(n < 0)) {
 		ppv_stat_inc(&qp->tx_stats, errors);
@@ -407,8 +454,6 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 			u64_stats_inc(&qp->tx_stats.tso);
 		u64_stats_update_end(&qp->tx_stats.syncp);
 	}
-	skb_tx_timestamp(skb);
-
 	kick = __netdev_tx_sent_queue(txq, obj->bytes, netdev_xmit_more());
 	if (qp->txq.vr.num_free < qp->tx_stop_at) {
 		netif_tx_stop_queue(txq);
@@ -445,6 +490,7 @@ unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
 	if (!budget)
 		ppv_stat_inc(&qp->tx_stats, netpoll);
 	pkts = ppv_tx_reclaim(qp, txq, budget);
+	ppv_tx_watch(qp);
 	if (netif_tx_queue_stopped(txq) && !vr->broken &&
 	    vr->num_free >= qp->tx_stop_at) {
 		netif_tx_wake_queue(txq);
@@ -458,7 +504,7 @@ enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
 {
 	struct ppv_qp *qp = container_of(t, struct ppv_qp, tx_timer);
 
-	ppv_stat_inc(&qp->irq_stats, tx_timer);
+	ppv_stat_inc(&qp->timer_stats, tx_timer);
 	WRITE_ONCE(qp->tx_timer_fired, true);
 	ppv_qp_schedule(qp);
 	return HRTIMER_NORESTART;
@@ -495,8 +541,11 @@ enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
  * missed one waits for a kick while the driver, whose next checks all say
  * the device is busy, waits for the device: seen here as a queue stopped
  * by BQL for good, 17 packets published and never used. So the driver
- * notifies regardless when a queue stops, and when the timer finds packets
- * in flight of which the device used none (@timer): txN_rekicks.
+ * notifies regardless when a queue stops, when the timer finds packets
+ * in flight of which the device used none (@timer), and when any poll
+ * finds none used for PPV_TX_STALL (ppv_tx_watch()): txN_rekicks. A queue
+ * that stays stuck all the same is the stack's watchdog's
+ * (ppv_tx_timeout()).
  *
  * Returns true when the interrupt was asked for and the entries it waits
  * for are used already: the caller must schedule a poll.
@@ -512,8 +561,7 @@ bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		qp->tx_slow = false;
 	} else if (!reaped && in_flight && timer && !vr->broken) {
 		qp->tx_slow = true;
-		ppv_notify(&qp->txq);
-		ppv_stat_inc(&qp->tx_stats, rekicks);
+		ppv_tx_rekick(qp);
 	}
 	if (!usecs || qp->tx_slow || netif_xmit_stopped(txq))
 		return ppv_vring_enable_cb_delayed(vr);
@@ -556,4 +604,59 @@ void ppv_tx_close(struct ppv_qp *qp)
 		kmem_cache_free(ppv_tx_cache, obj);
 	}
 	qp->tx_nfree = 0;
+}
+
+/*
+ * The device is dead (ppv_reset() failed): the packets on the ring stay
+ * allocated, since it may still read them (and follow their indirect
+ * tables); the objects kept for reuse, which it never saw, are freed.
+ * Returns the descriptors left in flight.
+ */
+unsigned int ppv_tx_abandon(struct ppv_qp *qp)
+{
+	unsigned int n = qp->txq.mem ? ppv_vring_in_flight(&qp->txq.vr) : 0;
+	struct ppv_tx_obj *obj;
+
+	while ((obj = qp->tx_free)) {
+		qp->tx_free = obj->next;
+		kmem_cache_free(ppv_tx_cache, obj);
+	}
+	qp->tx_nfree = 0;
+	if (n)
+		ppv_tx_cache_leaked = true;
+	return n;
+}
+
+/*
+ * ndo_tx_timeout: queue @txqueue was stopped for the watchdog's time (5 s)
+ * without a completion, whatever the rekicks did. Count it, say where the
+ * ring stands, and reset the device (the reset work rebuilds the
+ * datapath and frees what was in flight).
+ */
+void ppv_tx_timeout(struct net_device *dev, unsigned int txqueue)
+{
+	struct ppv_priv *priv = netdev_priv(dev);
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, txqueue);
+	struct ppv_qp *qp = &priv->qp[txqueue];
+	struct ppv_vring *vr = &qp->txq.vr;
+
+	/*
+	 * The watchdog froze the queue, it holds no xmit lock: take it, as
+	 * every writer of the ring and of tx_stats does. ppv_down() clears
+	 * up before its netif_tx_disable() takes this lock: with up set, the
+	 * ring is there until we let go.
+	 */
+	__netif_tx_lock(txq, smp_processor_id());
+	if (priv->up && txqueue < priv->nqp) {
+		ppv_stat_inc(&qp->tx_stats, timeouts);
+		netdev_err(dev, "tx%u: transmit timed out: avail idx %u (device sees %u), used idx %u, last used %u, %u descriptors in flight, event index %u%s: resetting the device\n",
+			   txqueue, vr->avail_idx,
+			   le16_to_cpu(READ_ONCE(vr->avail->idx)),
+			   le16_to_cpu(READ_ONCE(vr->used->idx)), vr->last_used,
+			   ppv_vring_in_flight(vr),
+			   le16_to_cpu(READ_ONCE(*(__le16 *)&vr->used->ring[vr->num])),
+			   vr->broken ? ", ring broken" : "");
+		ppv_schedule_reset(priv);
+	}
+	__netif_tx_unlock(txq);
 }
