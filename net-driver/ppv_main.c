@@ -546,33 +546,23 @@ static void ppv_set_netdev_features(struct ppv_priv *priv)
 	dev->vlan_features = dev->features;
 }
 
-static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+/*
+ * Probe, step 1: the transport in an early copy of the state, before the
+ * netdev exists. The device tells its number of queue pairs once
+ * negotiated, and the netdev is allocated for that many (a netdev with 16
+ * TX queues gets 16 qdiscs, used or not). Leaves the device reset; undone
+ * by ppv_early_release().
+ */
+static int ppv_early_init(struct ppv_priv *early, u8 *mac)
 {
-	struct ppv_priv *priv, *early;
-	struct net_device *dev;
-	u8 mac[ETH_ALEN] = {};
-	unsigned int i, max_qp;
+	struct pci_dev *pdev = early->pdev;
 	u16 status;
 	int err;
-
-	/*
-	 * The device tells its number of queue pairs once negotiated, and
-	 * the netdev is allocated for that many (a netdev with 16 TX queues
-	 * gets 16 qdiscs, used or not): the transport comes up in an early
-	 * copy of the state, which then moves into the netdev's.
-	 */
-	early = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
-		kzalloc(sizeof(*early), GFP_KERNEL);
-	if (!early) {
-		dev_err(&pdev->dev, "cannot allocate the device state\n");
-		return -ENOMEM;
-	}
-	early->pdev = pdev;
 
 	err = pci_enable_device(pdev);
 	if (err) {
 		dev_err(&pdev->dev, "cannot enable PCI device: %d\n", err);
-		goto err_free_early;
+		return err;
 	}
 	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
 	if (err) {
@@ -591,22 +581,30 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* the rings' largest sizes, for ethtool -g while down */
 	early->rx_ring_max = ppv_queue_max(early, 0);
 	early->tx_ring_max = ppv_queue_max(early, 1);
-	ppv_reset(early);
+	if (ppv_reset(early) && !err)
+		err = -EIO;
 	if (err)
 		goto err_transport;
-	max_qp = min_t(unsigned int, early->dev_max_qp, PPV_MAX_QP);
+	return 0;
 
-	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
-	      alloc_etherdev_mq(sizeof(*priv), max_qp);
-	if (!dev) {
-		dev_err(&pdev->dev, "cannot allocate the netdev\n");
-		err = -ENOMEM;
-		goto err_transport;
-	}
-	SET_NETDEV_DEV(dev, &pdev->dev);
-	priv = netdev_priv(dev);
+err_transport:
+	ppv_transport_release(early);
+err_disable:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void ppv_early_release(struct ppv_priv *priv)
+{
+	ppv_transport_release(priv);
+	pci_disable_device(priv->pdev);
+}
+
+/* Step 2: the state moves into the netdev's, and gets its works. */
+static void ppv_init_priv(struct ppv_priv *priv, const struct ppv_priv *early,
+			  struct net_device *dev, unsigned int max_qp)
+{
 	*priv = *early;		/* nothing in it points into itself yet */
-	kfree(early);
 	priv->dev = dev;
 	priv->max_qp = max_qp;
 	/* as many pairs as CPUs to start with, as virtio_net does */
@@ -617,27 +615,35 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
 	priv->reset_enabled = true;
 	ppv_ctrl_init(priv);
-	pci_set_drvdata(pdev, priv);
-	err = netif_set_real_num_queues(dev, priv->nqp, priv->nqp);
-	if (err)
-		goto err_netdev;
+}
+
+/* The device's MAC, or a random one when it has none or a bad one. */
+static void ppv_set_mac(struct ppv_priv *priv, const u8 *mac)
+{
+	struct device *d = &priv->pdev->dev;
+	struct net_device *dev = priv->dev;
+
 	if (ppv_has(priv, VIRTIO_NET_F_MAC) && is_valid_ether_addr(mac)) {
 		eth_hw_addr_set(dev, mac);
-	} else {
-		if (ppv_has(priv, VIRTIO_NET_F_MAC))
-			dev_warn(&pdev->dev, "device MAC %pM is not a unicast address\n",
-				 mac);
-		eth_hw_addr_random(dev);
-		dev_info(&pdev->dev, "using random MAC %pM\n", dev->dev_addr);
+		return;
 	}
+	if (ppv_has(priv, VIRTIO_NET_F_MAC))
+		dev_warn(d, "device MAC %pM is not a unicast address\n", mac);
+	eth_hw_addr_random(dev);
+	dev_info(d, "using random MAC %pM\n", dev->dev_addr);
+}
+
+/* Step 3: the queue pairs' state, which lives as long as the netdev. */
+static int ppv_alloc_qps(struct ppv_priv *priv)
+{
+	unsigned int i;
 
 	priv->qp = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
 		   kcalloc(priv->max_qp, sizeof(*priv->qp), GFP_KERNEL);
 	if (!priv->qp) {
-		dev_err(&pdev->dev, "cannot allocate %u queue pairs\n",
+		dev_err(&priv->pdev->dev, "cannot allocate %u queue pairs\n",
 			priv->max_qp);
-		err = -ENOMEM;
-		goto err_netdev;
+		return -ENOMEM;
 	}
 	for (i = 0; i < priv->max_qp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
@@ -650,12 +656,25 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		u64_stats_init(&qp->timer_stats.syncp);
 		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
 		ppv_hrtimer_setup(&qp->tx_timer, ppv_tx_timer);
-		netif_napi_add(dev, &qp->napi, ppv_poll);
+		netif_napi_add(priv->dev, &qp->napi, ppv_poll);
 	}
+	return 0;
+}
 
-	err = ppv_alloc_vectors(priv, priv->max_qp);
-	if (err)
-		goto err_napi;
+static void ppv_free_qps(struct ppv_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->max_qp; i++)
+		netif_napi_del(&priv->qp[i].napi);
+	kfree(priv->qp);
+	priv->qp = NULL;
+}
+
+/* Step 4: what the stack sees of the netdev. */
+static void ppv_init_netdev(struct ppv_priv *priv)
+{
+	struct net_device *dev = priv->dev;
 
 	dev->netdev_ops = &ppv_netdev_ops;
 	dev->ethtool_ops = &ppv_ethtool_ops;
@@ -676,6 +695,51 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev->mtu = priv->dev_mtu;
 	}
 	netif_carrier_off(dev);
+}
+
+static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct ppv_priv *priv, *early;
+	u8 mac[ETH_ALEN] = {};
+	struct net_device *dev;
+	unsigned int max_qp;
+	int err;
+
+	early = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+		kzalloc(sizeof(*early), GFP_KERNEL);
+	if (!early) {
+		dev_err(&pdev->dev, "cannot allocate the device state\n");
+		return -ENOMEM;
+	}
+	early->pdev = pdev;
+	err = ppv_early_init(early, mac);
+	if (err)
+		goto err_free_early;
+	max_qp = min_t(unsigned int, early->dev_max_qp, PPV_MAX_QP);
+
+	dev = ppv_should_fail(PPV_FAULT_PROBE_ALLOC) ? NULL :
+	      alloc_etherdev_mq(sizeof(*priv), max_qp);
+	if (!dev) {
+		dev_err(&pdev->dev, "cannot allocate the netdev\n");
+		err = -ENOMEM;
+		goto err_early;
+	}
+	SET_NETDEV_DEV(dev, &pdev->dev);
+	priv = netdev_priv(dev);
+	ppv_init_priv(priv, early, dev, max_qp);
+	kfree(early);
+	pci_set_drvdata(pdev, priv);
+	err = netif_set_real_num_queues(dev, priv->nqp, priv->nqp);
+	if (err)
+		goto err_netdev;
+	ppv_set_mac(priv, mac);
+	err = ppv_alloc_qps(priv);
+	if (err)
+		goto err_netdev;
+	err = ppv_alloc_vectors(priv, priv->max_qp);
+	if (err)
+		goto err_qps;
+	ppv_init_netdev(priv);
 
 	err = register_netdev(dev);
 	if (err) {
@@ -691,20 +755,15 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_vectors:
 	pci_free_irq_vectors(pdev);
-err_napi:
-	for (i = 0; i < priv->max_qp; i++)
-		netif_napi_del(&priv->qp[i].napi);
-	kfree(priv->qp);
+err_qps:
+	ppv_free_qps(priv);
 err_netdev:
-	ppv_transport_release(priv);
-	pci_disable_device(pdev);
+	ppv_early_release(priv);
 	free_netdev(dev);
 	return err;
 
-err_transport:
-	ppv_transport_release(early);
-err_disable:
-	pci_disable_device(pdev);
+err_early:
+	ppv_early_release(early);
 err_free_early:
 	kfree(early);
 	return err;
@@ -752,14 +811,14 @@ static void ppv_remove(struct pci_dev *pdev)
 	ppv_reset(priv);
 	cancel_work_sync(&priv->config_work);
 	pci_free_irq_vectors(pdev);
-	for (i = 0; i < priv->max_qp; i++)
-		netif_napi_del(&priv->qp[i].napi);
-	if (priv->dead)
+	if (priv->dead) {
+		for (i = 0; i < priv->max_qp; i++)
+			netif_napi_del(&priv->qp[i].napi);
 		ppv_abandon(priv);
-	else
-		kfree(priv->qp);
-	ppv_transport_release(priv);
-	pci_disable_device(pdev);
+	} else {
+		ppv_free_qps(priv);
+	}
+	ppv_early_release(priv);
 	free_netdev(priv->dev);
 }
 

@@ -316,36 +316,15 @@ static u64 ppv_device_features(struct ppv_priv *priv)
 }
 
 /*
- * Reset, then ACKNOWLEDGE, DRIVER, feature negotiation and FEATURES_OK.
- * Leaves the device ready for queue setup and DRIVER_OK.
+ * A device must not offer a feature without the one it requires; one that
+ * does gets neither used (in table order, so that a dropped TSO takes ECN
+ * with it). Logged at probe only: every open negotiates again.
  */
-int ppv_negotiate(struct ppv_priv *priv)
+static u64 ppv_negotiate_deps(struct ppv_priv *priv, u64 wanted)
 {
 	struct device *dev = &priv->pdev->dev;
-	u64 offered, wanted;
 	unsigned int i;
-	int err;
 
-	err = ppv_reset(priv);
-	if (err)
-		return err;
-	ppv_add_status(priv, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	ppv_add_status(priv, VIRTIO_CONFIG_S_DRIVER);
-
-	offered = ppv_device_features(priv);
-	if (!(offered & BIT_ULL(VIRTIO_F_VERSION_1))) {
-		dev_err(dev, "device does not offer VIRTIO_F_VERSION_1 (features %#llx)\n",
-			offered);
-		goto fail;
-	}
-	wanted = offered & PPV_FEATURES;
-
-	/*
-	 * A device must not offer a feature without the one it requires;
-	 * one that does gets neither used (in table order, so that a
-	 * dropped TSO takes ECN with it). Logged at probe only: every open
-	 * negotiates again.
-	 */
 	for (i = 0; i < ARRAY_SIZE(ppv_feature_deps); i++) {
 		u64 bit = BIT_ULL(ppv_feature_deps[i].bit);
 
@@ -359,13 +338,19 @@ int ppv_negotiate(struct ppv_priv *priv)
 					 ppv_feature_deps[i].needs);
 		}
 	}
+	return wanted;
+}
 
-	/*
-	 * VIRTIO_NET_F_MTU: the device's MTU is the largest it takes; below
-	 * the minimum Ethernet MTU it is nonsense and the feature is not
-	 * used (as virtio_net does). Read before FEATURES_OK: config space is
-	 * readable once the features are read (virtio 1.x 3.1.1).
-	 */
+/*
+ * VIRTIO_NET_F_MTU: the device's MTU is the largest it takes; below
+ * the minimum Ethernet MTU it is nonsense and the feature is not
+ * used (as virtio_net does). Read before FEATURES_OK: config space is
+ * readable once the features are read (virtio 1.x 3.1.1).
+ */
+static u64 ppv_negotiate_mtu(struct ppv_priv *priv, u64 wanted)
+{
+	struct device *dev = &priv->pdev->dev;
+
 	priv->dev_mtu = 0;
 	if (wanted & BIT_ULL(VIRTIO_NET_F_MTU)) {
 		u16 mtu = 0;
@@ -383,13 +368,19 @@ int ppv_negotiate(struct ppv_priv *priv)
 			priv->dev_mtu = mtu;
 		}
 	}
+	return wanted;
+}
 
-	/*
-	 * VIRTIO_NET_F_MQ: max_virtqueue_pairs must be 1..0x8000 (virtio 1.x
-	 * 5.1.4.1); outside, the feature is not used. It places the control
-	 * queue (at 2 * max_virtqueue_pairs), so it is the device's number;
-	 * ppvnet uses up to PPV_MAX_QP of them.
-	 */
+/*
+ * VIRTIO_NET_F_MQ: max_virtqueue_pairs must be 1..0x8000 (virtio 1.x
+ * 5.1.4.1); outside, the feature is not used. It places the control
+ * queue (at 2 * max_virtqueue_pairs), so it is the device's number;
+ * ppvnet uses up to PPV_MAX_QP of them.
+ */
+static u64 ppv_negotiate_mq(struct ppv_priv *priv, u64 wanted)
+{
+	struct device *dev = &priv->pdev->dev;
+
 	priv->dev_max_qp = 1;
 	if (wanted & BIT_ULL(VIRTIO_NET_F_MQ)) {
 		u16 n = 0;
@@ -409,14 +400,20 @@ int ppv_negotiate(struct ppv_priv *priv)
 			priv->dev_max_qp = n;
 		}
 	}
+	return wanted;
+}
 
-	/*
-	 * VIRTIO_NET_F_RSS: used with multiqueue only, when the device takes
-	 * ppvnet's table and key (a device must take at least those sizes,
-	 * virtio 1.x 5.1.4.2) and supports one of its hash types.
-	 * VIRTIO_NET_F_HASH_REPORT: when it supports one of them and a key of
-	 * ppvnet's size (the hash needs no table).
-	 */
+/*
+ * VIRTIO_NET_F_RSS: used with multiqueue only, when the device takes
+ * ppvnet's table and key (a device must take at least those sizes,
+ * virtio 1.x 5.1.4.2) and supports one of its hash types.
+ * VIRTIO_NET_F_HASH_REPORT: when it supports one of them and a key of
+ * ppvnet's size (the hash needs no table).
+ */
+static u64 ppv_negotiate_hash(struct ppv_priv *priv, u64 wanted)
+{
+	struct device *dev = &priv->pdev->dev;
+
 	priv->hash_types_dev = 0;
 	if (wanted & (BIT_ULL(VIRTIO_NET_F_RSS) | BIT_ULL(VIRTIO_NET_F_HASH_REPORT))) {
 		u32 types = 0;
@@ -466,20 +463,30 @@ int ppv_negotiate(struct ppv_priv *priv)
 		priv->hash_types = priv->hash_types_dev;
 	else
 		priv->hash_types &= priv->hash_types_dev;
+	return wanted;
+}
 
-	/*
-	 * Without ACCESS_PLATFORM the device would get guest-physical
-	 * addresses: on a guest whose memory is encrypted (SEV, SNP, TDX)
-	 * those reach private memory, garbage to the device. Refused, with
-	 * the virtio core's words (virtio_features_ok()).
-	 */
-	if (!(wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) &&
-	    (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
-	     ppv_should_fail(PPV_FAULT_CC_GUEST))) {
-		dev_warn(dev, "device must provide VIRTIO_F_ACCESS_PLATFORM\n");
-		goto fail;
+/*
+ * Without ACCESS_PLATFORM the device would get guest-physical
+ * addresses: on a guest whose memory is encrypted (SEV, SNP, TDX)
+ * those reach private memory, garbage to the device. Refused, with
+ * the virtio core's words (virtio_features_ok()).
+ */
+static bool ppv_negotiate_cc(struct ppv_priv *priv, u64 wanted)
+{
+	if (wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))
+		return true;
+	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
+	    ppv_should_fail(PPV_FAULT_CC_GUEST)) {
+		dev_warn(&priv->pdev->dev, "device must provide VIRTIO_F_ACCESS_PLATFORM\n");
+		return false;
 	}
+	return true;
+}
 
+/* Tell the device what is used; it may still refuse (FEATURES_OK). */
+static bool ppv_features_ok(struct ppv_priv *priv, u64 wanted)
+{
 	iowrite32(0, PPV_CFG(priv, guest_feature_select));
 	iowrite32(lower_32_bits(wanted), PPV_CFG(priv, guest_feature));
 	iowrite32(1, PPV_CFG(priv, guest_feature_select));
@@ -487,10 +494,41 @@ int ppv_negotiate(struct ppv_priv *priv)
 
 	ppv_add_status(priv, VIRTIO_CONFIG_S_FEATURES_OK);
 	if (!(ioread8(PPV_CFG(priv, device_status)) & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		dev_err(dev, "device refused FEATURES_OK for features %#llx\n",
+		dev_err(&priv->pdev->dev, "device refused FEATURES_OK for features %#llx\n",
 			wanted);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reset, then ACKNOWLEDGE, DRIVER, feature negotiation and FEATURES_OK.
+ * Leaves the device ready for queue setup and DRIVER_OK.
+ */
+int ppv_negotiate(struct ppv_priv *priv)
+{
+	struct device *dev = &priv->pdev->dev;
+	u64 offered, wanted;
+	int err;
+
+	err = ppv_reset(priv);
+	if (err)
+		return err;
+	ppv_add_status(priv, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ppv_add_status(priv, VIRTIO_CONFIG_S_DRIVER);
+
+	offered = ppv_device_features(priv);
+	if (!(offered & BIT_ULL(VIRTIO_F_VERSION_1))) {
+		dev_err(dev, "device does not offer VIRTIO_F_VERSION_1 (features %#llx)\n",
+			offered);
 		goto fail;
 	}
+	wanted = ppv_negotiate_deps(priv, offered & PPV_FEATURES);
+	wanted = ppv_negotiate_mtu(priv, wanted);
+	wanted = ppv_negotiate_mq(priv, wanted);
+	wanted = ppv_negotiate_hash(priv, wanted);
+	if (!ppv_negotiate_cc(priv, wanted) || !ppv_features_ok(priv, wanted))
+		goto fail;
 	priv->features = wanted;
 	/*
 	 * the virtio core's vring_use_dma_api(): Xen's grant mappings need
