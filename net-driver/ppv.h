@@ -183,6 +183,8 @@ struct ppv_timer_stats {
  * to serve a kick, even the debug guest's under TCG.
  */
 #define PPV_TX_STALL		(HZ / 50 + 1)
+/* ... and the timer that polls for that while an interrupt is awaited */
+#define PPV_TX_WATCH_NS		(100 * NSEC_PER_MSEC)
 
 /* One virtqueue's ring while the interface is up. */
 struct ppv_queue {

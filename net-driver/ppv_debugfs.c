@@ -17,6 +17,12 @@
 
 static struct dentry *ppv_debugfs_root;
 
+static const char * const ppv_rx_mode_names[] = {
+	[PPV_RX_SMALL] = "small",
+	[PPV_RX_MRG] = "mergeable",
+	[PPV_RX_BIG] = "big",
+};
+
 struct dentry *ppv_debugfs_dir(void)
 {
 	return ppv_debugfs_root;
@@ -48,7 +54,7 @@ static int ppv_debugfs_rings_show(struct seq_file *m, void *v)
 {
 	struct ppv_priv *priv = m->private;
 	struct net_device *dev = priv->dev;
-	unsigned int i;
+	unsigned int i, bufsz;
 	char name[16];
 
 	rtnl_lock();
@@ -73,6 +79,13 @@ static int ppv_debugfs_rings_show(struct seq_file *m, void *v)
 		if (qp->pool)
 			seq_printf(m, "       rx%u page pool: %u pages taken from the page allocator\n",
 				   i, READ_ONCE(qp->pool->pages_state_hold_cnt));
+		/* mergeable: half a page at least (ppv_rx_mrg_truesize()) */
+		bufsz = qp->rx_mode == PPV_RX_SMALL ? qp->rx_truesize :
+			qp->rx_mode == PPV_RX_BIG ? PPV_BIG_PAGES * PAGE_SIZE :
+			PAGE_SIZE / 2;
+		seq_printf(m, "       rx%u %s buffers, truesize %u, %u for the largest packet\n",
+			   i, ppv_rx_mode_names[qp->rx_mode], bufsz,
+			   qp->rx_pkt_bufs);
 	}
 	ppv_debugfs_ring(m, "ctrl", &priv->ctrlq);
 	if (priv->ctrl_broken)

@@ -33,6 +33,7 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_RESET]	= "fail_reset",
 	[PPV_FAULT_TX_KICK]	= "lose_tx_kick",
 	[PPV_FAULT_TX_REKICK]	= "lose_tx_rekick",
+	[PPV_FAULT_TX_STALL]	= "stall_tx_used",
 	[PPV_FAULT_RX_DATA_VALID] = "lie_rx_data_valid",
 	[PPV_FAULT_CC_GUEST]	= "fake_cc_guest",
 };

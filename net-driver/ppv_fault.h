@@ -36,6 +36,7 @@ enum ppv_fault_site {
 	PPV_FAULT_RESET,	/* the device never reads back 0 after a reset */
 	PPV_FAULT_TX_KICK,	/* TX: the device misses a notification it asked for */
 	PPV_FAULT_TX_REKICK,	/* TX: ... and one it did not (ppv_tx_rekick()) */
+	PPV_FAULT_TX_STALL,	/* TX: the device returns no used entry any more */
 	PPV_FAULT_RX_DATA_VALID, /* RX: DATA_VALID added to a NEEDS_CSUM header */
 	PPV_FAULT_CC_GUEST,	/* probe: the guest's memory looks encrypted */
 	PPV_FAULT_NR

@@ -474,14 +474,13 @@ static u64 ppv_negotiate_hash(struct ppv_priv *priv, u64 wanted)
  */
 static bool ppv_negotiate_cc(struct ppv_priv *priv, u64 wanted)
 {
-	if (wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))
+	bool encrypted = cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
+			 ppv_should_fail(PPV_FAULT_CC_GUEST);
+
+	if (!encrypted || (wanted & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
 		return true;
-	if (cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT) ||
-	    ppv_should_fail(PPV_FAULT_CC_GUEST)) {
-		dev_warn(&priv->pdev->dev, "device must provide VIRTIO_F_ACCESS_PLATFORM\n");
-		return false;
-	}
-	return true;
+	dev_warn(&priv->pdev->dev, "device must provide VIRTIO_F_ACCESS_PLATFORM\n");
+	return false;
 }
 
 /* Tell the device what is used; it may still refuse (FEATURES_OK). */

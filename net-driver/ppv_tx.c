@@ -308,6 +308,9 @@ static unsigned int ppv_tx_reclaim(struct ppv_qp *qp,
 	/* already reported: the reset work takes it from here */
 	if (unlikely(vr->broken))
 		return 0;
+	/* fault point: a device that stops serving the queue (no used entry) */
+	if (ppv_should_fail(PPV_FAULT_TX_STALL))
+		return 0;
 	ppv_fault_lie_used(vr, PPV_FAULT_TX_LIE);
 	while ((r = ppv_vring_get_used(vr, &token, &len)) != 0) {
 		if (unlikely(r == -ERANGE || r == -ENOENT || r == -EIO)) {
@@ -563,8 +566,23 @@ bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		qp->tx_slow = true;
 		ppv_tx_rekick(qp);
 	}
-	if (!usecs || qp->tx_slow || netif_xmit_stopped(txq))
+	if (!usecs || qp->tx_slow || netif_xmit_stopped(txq)) {
+		/*
+		 * The interrupt reaps. While packets are in flight a slow
+		 * timer still polls now and then: if the device missed the
+		 * notification, no interrupt comes, and a queue BQL did not
+		 * stop (TCP's small queues hold the senders back first)
+		 * would wait for ever, unseen by the watchdog; its poll
+		 * rekicks (ppv_tx_watch()).
+		 */
+		if (!in_flight)
+			hrtimer_try_to_cancel(&qp->tx_timer);
+		else if (!hrtimer_is_queued(&qp->tx_timer))
+			hrtimer_start(&qp->tx_timer,
+				      ns_to_ktime(PPV_TX_WATCH_NS),
+				      HRTIMER_MODE_REL);
 		return ppv_vring_enable_cb_delayed(vr);
+	}
 	/* without event index a flag; with it used_event stays behind */
 	ppv_vring_disable_cb(vr);
 	/*

@@ -22,12 +22,12 @@ extra=
 for b in ${PPV_GUEST_EXTRA:-}; do
 	extra="$extra $(command -v "$b")" || ppv_die "PPV_GUEST_EXTRA: no $b on this host"
 done
-bins="/bin/busybox $(command -v iperf3 ethtool sockperf)$extra"
+bins="/bin/busybox $(command -v iperf3 ethtool sockperf rtcwake)$extra"
 
 key=$( {
-	echo "$krel $ref_modules 8021q kselftest:e1000,9p $bins"
+	echo "$krel $ref_modules 8021q bridge kselftest:e1000,9p $bins"
 	[ -n "$ko" ] && sha256sum "$ko"
-	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* \
+	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* "$PPV_TOP"/tests/progs/*.c \
 		"$PPV_TOP"/tools/ppvnet-bind "$0" $bins
 } | sha256sum | cut -c1-16)
 out=$kdir/initramfs-$key.cpio
@@ -48,12 +48,18 @@ for b in $(/bin/busybox --list); do
 	[ "$b" = busybox ] || ln -sf busybox "$root/bin/$b"
 done
 
-for b in $(command -v iperf3 ethtool sockperf) $extra; do
+for b in $(command -v iperf3 ethtool sockperf rtcwake) $extra; do
 	cp "$b" "$root/usr/bin/"
 	ldd "$b" | grep -o '/[^ ]*' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
+done
+# the tests' own small programs (tests/progs), static: the guest has
+# only the libraries of the tools above
+for c in "$PPV_TOP"/tests/progs/*.c; do
+	gcc -static -O2 -Wall -o "$root/usr/bin/$(basename "$c" .c)" "$c" ||
+		ppv_die "cannot build $c"
 done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo '127.0.0.1 localhost' >"$root/etc/hosts"
@@ -99,6 +105,9 @@ order=$root/lib/modules/ppv/8021q.order
 : >"$order"
 add_mod 8021q
 # tests/vm/kselftest.sh: the peer NIC (e1000) and the 9p shares
+order=$root/lib/modules/ppv/bridge.order
+: >"$order"
+add_mod bridge
 order=$root/lib/modules/ppv/kselftest.order
 : >"$order"
 for m in e1000 virtio_pci 9pnet_virtio 9p; do

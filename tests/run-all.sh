@@ -31,7 +31,9 @@ BASIC="load link ping counters iperf_tcp unload"
 # changes, link flaps from the monitor, 20 load/traffic/unload cycles; the
 # control queue's filters, MAC, VLANs, offloads and announcements (ctrl,
 # which virtio_net passes too).
-PPV="load link ping counters iperf_tcp udp txidle stats ctrl linkset xfer mtu flap cycles unload"
+# Software TX timestamps start at the Ethernet header; forwarded packets
+# leave with their checksums finished (tstamp, csumfwd: virtio_net too).
+PPV="load link ping counters iperf_tcp udp txidle stats ctrl linkset xfer mtu flap tstamp csumfwd cycles unload"
 # A TX ring that fills (stops and wakes) and netconsole under load with
 # netpoll's budget-0 polls: with indirect tables and the header in the
 # skb's headroom a packet takes one descriptor, and QEMU drains 256 of them
@@ -106,15 +108,15 @@ debug_cmd() {
 	debug-vm-ppvnet-faults)
 		vm ppvnet debug --device-opts iommu_platform=on \
 			--append ppv.env.PPV_FI_SECONDS=20 \
-			--tests "load link faults faults_load lie unload" ;;
+			--tests "load link faults faults_load lie cc txstall refill64 deadreset" ;;
 	debug-vm-ppvnet-faults-big)
 		vm ppvnet debug --device-opts mrg_rxbuf=off,hash=on \
 			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
-			--tests "load link hash faults faults_load xfer mtuload rmmod_busy unload" ;;
+			--tests "load link hash hashnone cc faults faults_load xfer mtuload rmmod_busy unload" ;;
 	debug-vm-ppvnet-faults-small)
 		vm ppvnet debug --device-opts "$ALLOFF" \
 			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
-			--tests "load link faults_load xfer mtuload rmmod_busy unload" ;;
+			--tests "load link faults_load xfer truesize mtuload rmmod_busy unload" ;;
 	# DMA-API debug checks every buffer mapping here: the device offers
 	# ACCESS_PLATFORM, so ppvnet maps through the DMA API (the other
 	# phases, but faults, use physical addresses, the default); with hash
@@ -122,8 +124,9 @@ debug_cmd() {
 	# load
 	debug-vm-ppvnet)
 		vm ppvnet debug --device-opts iommu_platform=on,hash=on --queues 2 \
-			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4" \
-			--tests "${PPV% unload} mq debugfs unload" ;;
+			--s3 \
+			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4 ppv.env.PPV_S3=1" \
+			--tests "${PPV% unload} mq polltail pm debugfs unload" ;;
 	# RSS commands through the DMA API, and the fail_ctrl walks of
 	# ethtool -X and -N
 	debug-vm-ppvnet-rss)
@@ -239,7 +242,7 @@ phase static tests/static/run.sh
 phase harness tests/harness/run.sh
 # after the harness, whose stale-namespace test wants the only vm.py running
 lane_start
-phase vm-virtio_net-6.1 vm virtio_net default --tests "${BASIC% unload} ctrl bind unload"
+phase vm-virtio_net-6.1 vm virtio_net default --tests "${BASIC% unload} ctrl tstamp csumfwd bind unload"
 phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
 # (the wait for late messages, 65 s, on 6.12 and the debug kernel only)
 phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "${LIFE% latelog}"
@@ -259,12 +262,18 @@ phase vm-virtio_net-6.1-mq vm virtio_net default $MQ $LS --tests "load link mq l
 # rx-flow-hash changes it (not under load: QEMU 7.2's RSS stall, rss.sh);
 # both drivers
 RSS="--queues 2 --device-opts rss=on,hash=on --append ppv.env.PPV_HASH_LOAD=0 --tests"
-phase vm-ppvnet-6.1-rss vm ppvnet default $RSS "load link rss hash unload"
+phase vm-ppvnet-6.1-rss vm ppvnet default $RSS "load link rss hash hashnone unload"
 phase vm-virtio_net-6.1-rss vm virtio_net default $RSS "load link rss hash unload"
 # hash report alone (HASH_CONFIG, one queue pair): the 20-byte header in
 # the mergeable layout under load, MTU changes; both drivers
-phase vm-ppvnet-6.1-hash vm ppvnet default --device-opts hash=on --tests "load link hash xfer mtu unload"
+phase vm-ppvnet-6.1-hash vm ppvnet default --device-opts hash=on --tests "load link hash hashnone xfer mtu unload"
 phase vm-virtio_net-6.1-hash vm virtio_net default --device-opts hash=on --tests "load link hash unload"
+# Suspend and hibernation (the kernel's pm_test) and a real S3 (QEMU with
+# S3 on, woken by the host) under iperf3 both ways, two pairs: link, MAC,
+# pairs and QEMU's receive filter as before; both drivers
+PM="--queues 2 --s3 --append ppv.env.PPV_S3=1 --tests"
+phase vm-ppvnet-6.1-pm vm ppvnet default $PM "load link pm unload"
+phase vm-virtio_net-6.1-pm vm virtio_net default $PM "load link pm unload"
 phase vm-ppvnet-6.1-shared vm ppvnet default --queues 2 --vectors 2 \
 	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=shared" \
 	--tests "load link ping mq unload"
@@ -296,7 +305,7 @@ feat_phase mrg_rxbuf "" "udp mtu"
 feat_phase indirect_desc "" udp
 phase vm-ppvnet-6.1-alloff vm ppvnet default --device-opts "$ALLOFF" \
 	--append "$XMB ppv.env.PPV_EXPECT_K=tx-checksumming:off,rx-checksumming:off,rx-gro-hw:off" \
-	--tests "load link xfer udp mtu unload"
+	--tests "load link xfer udp mtu truesize unload"
 # VIRTIO_NET_F_MTU: the device's 9000 from the start, jumbo transfers
 phase vm-ppvnet-6.1-host_mtu vm ppvnet default --host-mtu 9000 --append "$XMB" \
 	--tests "load link devmtu xfer unload"

@@ -428,6 +428,24 @@ load_resumed() {
 		notok "$d: load back both ways within 30 s" "last 2 s: $up / $dn bytes"
 	fi
 }
+# load_progress: after one event, both directions move again: 16 KB each
+# way at the host tap within 20 s (a datapath that stalled after the event
+# would pass a check over the whole series once it came back); prints the
+# bytes seen when they do not
+load_progress() {
+	local a up=0 dn=0 t=0
+	load_mark
+	while [ $t -lt 40 ]; do
+		sleep 0.5
+		t=$((t + 1))
+		a=$(tap_bytes)
+		up=$((${a%% *} - LOAD_UP0))
+		dn=$((${a##* } - LOAD_DN0))
+		[ $up -ge 16384 ] && [ $dn -ge 16384 ] && return 0
+	done
+	echo "$up/$dn bytes in 20 s"
+	return 1
+}
 load_stop() {
 	kill "$LOAD_A" "$LOAD_B" 2>/dev/null
 	wait "$LOAD_A" "$LOAD_B" 2>/dev/null
