@@ -32,7 +32,7 @@ enum ppv_fault_site {
 	PPV_FAULT_RX_LIE_NBUF,	/* RX: the device claims one buffer more than it used */
 	PPV_FAULT_CTRL,		/* control command buffer: allocation, mapping */
 	PPV_FAULT_CTRL_LOST,	/* control command: the device is never notified */
-	PPV_FAULT_POLL_TAIL,	/* a poll stalls 3 ms after napi_complete_done() */
+	PPV_FAULT_POLL_TAIL,	/* a poll stalls 30 ms after napi_complete_done() */
 	PPV_FAULT_RESET,	/* the device never reads back 0 after a reset */
 	PPV_FAULT_TX_KICK,	/* TX: the device misses a notification it asked for */
 	PPV_FAULT_TX_REKICK,	/* TX: ... and one it did not (ppv_tx_rekick()) */
@@ -64,13 +64,14 @@ static inline void ppv_fault_exit(void)
 #endif
 
 /*
- * Fault point: a delay, where a preempted or interrupted CPU could stall
- * (a few ms: the window in which another CPU may tear down what follows).
+ * Fault point: a delay of @ms, where a preempted or interrupted CPU could
+ * stall: long enough for another CPU to tear down what follows (ppv_down()
+ * takes a few ms on the debug kernel).
  */
-static inline void ppv_fault_delay(enum ppv_fault_site site)
+static inline void ppv_fault_delay(enum ppv_fault_site site, unsigned int ms)
 {
 	if (IS_ENABLED(CONFIG_PPVNET_FAULT_INJECTION) && ppv_should_fail(site))
-		mdelay(3);
+		mdelay(ms);
 }
 
 /*

@@ -91,7 +91,7 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 	 * napi_complete_done() sees it (NAPI_STATE_MISSED) and polls again.
 	 */
 	if (napi_complete_done(napi, done))
-		ppv_fault_delay(PPV_FAULT_POLL_TAIL);
+		ppv_fault_delay(PPV_FAULT_POLL_TAIL, 30);
 	return done;
 }
 

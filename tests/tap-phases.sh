@@ -10,9 +10,10 @@ PHASE_ONLY=${PHASE_ONLY:-*}
 
 # phase NAME COMMAND...: run COMMAND, renumber its TAP lines into the global
 # count with a [NAME] prefix; a non-zero exit without any "not ok" line
-# (a crash, hang or build failure) is a failure of its own.
+# (a crash, hang or build failure) is a failure of its own, and so is a
+# phase that printed no result at all.
 phase() {
-	local name=$1 line desc rc=0 fails_before=$FAIL t0
+	local name=$1 line desc rc=0 fails_before=$FAIL n_before=$N t0
 	shift
 	# shellcheck disable=SC2053
 	[[ $name == $PHASE_ONLY ]] || return 0
@@ -41,6 +42,10 @@ phase() {
 	if [ "$rc" != 0 ] && [ "$FAIL" = "$fails_before" ]; then
 		N=$((N + 1)); FAIL=$((FAIL + 1))
 		echo "not ok $N - [$name] finished (exit $rc)"
+	elif [ "$N" = "$n_before" ]; then
+		# exit 0 and not one result: it tested nothing
+		N=$((N + 1)); FAIL=$((FAIL + 1))
+		echo "not ok $N - [$name] printed a test result (none, exit $rc)"
 	fi
 	echo "# $name took $(($(date +%s) - t0)) s"
 }

@@ -19,15 +19,17 @@ notok() {
 }
 skip() { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
-# check DESCRIPTION COMMAND...: ok when the command succeeds
+# check DESCRIPTION COMMAND...: ok when the command succeeds; returns the
+# verdict, so that "if ! check ..." can stop what depends on it
 check() {
 	local d
 	d=$1; shift
 	if "$@" >/tmp/check.out 2>&1; then
 		ok "$d"
-	else
-		notok "$d" "$(tail -n 3 /tmp/check.out | tr '\n' ' ')"
+		return 0
 	fi
+	notok "$d" "$(tail -n 3 /tmp/check.out | tr '\n' ' ')"
+	return 1
 }
 # expect DESCRIPTION "a OP b" with numeric ops -ge -gt -eq -le -lt
 expect() {

@@ -1,7 +1,8 @@
 # The tail of a NAPI poll against teardown (ppv_poll()): once
 # napi_complete_done() clears NAPI_STATE_SCHED, napi_disable() returns and
 # ppv_down() may free the rings, and another poll may run. The fault point
-# delay_poll_tail stalls 3 ms there in one poll of 5; under iperf3 both
+# delay_poll_tail stalls 30 ms there (longer than ppv_down() takes to get
+# to the rings) in one poll of 5; under iperf3 both
 # ways, MTU changes, down/up, ethtool -L and -G, with NAPI in softirq, in
 # threads (/sys/class/net/IF/threaded) and with busy polling
 # (net.core.busy_read/busy_poll). A ring touched after the stall is a
