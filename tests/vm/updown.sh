@@ -11,6 +11,11 @@ while [ $i -lt "$n" ]; do
 	ip link set "$IF" up || { why="up $i failed"; failed=1; break; }
 	wait_carrier 1 || { why="no carrier after up $i"; failed=1; break; }
 	sleep 0.1
+	# progress after every 5 events, not only over the series: a datapath
+	# that stalled at the first event and came back later would pass that
+	if [ $((i % 5)) = 0 ]; then
+		w=$(load_progress) || { why="no traffic after down/up $i: $w"; failed=1; break; }
+	fi
 done
 load_check "$n down/up cycles"
 load_resumed "$n down/up cycles"

@@ -52,12 +52,14 @@ done
 
 # every pair's (with several pairs the flows spread)
 t0=$(ethtool_qsum tx tso) c0=$(ethtool_qsum tx csum) g0=$(ethtool_qsum rx gso) r0=$(ethtool_qsum rx csum)
+i0=$(ethtool_qsum tx indirect)
 for a in "$HOST_IP" "$H6"; do
 	v=IPv4; [ "$a" = "$H6" ] && v=IPv6
 	xfer_check "$v: $MB MiB guest->host, sha256 equal" "$(put "$a" "$v-put")"
 	xfer_check "$v: $MB MiB host->guest, sha256 equal" "$(get "$a" "$v-get")"
 done
 t1=$(ethtool_qsum tx tso) c1=$(ethtool_qsum tx csum) g1=$(ethtool_qsum rx gso) r1=$(ethtool_qsum rx csum)
+i1=$(ethtool_qsum tx indirect)
 diag "offloads used: tx tso +$((t1 - t0)) csum +$((c1 - c0)), rx gso +$((g1 - g0)) csum +$((r1 - r0))"
 diag "ethtool -k: $(ethtool -k "$IF" | grep -E '^(tx-checksumming|scatter-gather|tcp-segmentation-offload|rx-checksumming|rx-gro-hw):' | tr -s ' \n' ' ')"
 used() {	# description feature-on delta
@@ -75,6 +77,16 @@ if [ "$DRIVER" = ppvnet ]; then
 	# whenever it offers GUEST_CSUM, so rx csum is only checked when on
 	[ "$(kval rx-checksumming)" = on ] &&
 		expect "RX checksum offload (rx csum) used ($((r1 - r0)))" $((r1 - r0)) -gt 0
+	# indirect tables exactly when negotiated (QEMU follows them either
+	# way, so only the counter tells): VIRTIO_RING_F_INDIRECT_DESC, bit 28
+	f=$(dmesg | sed -n 's/.*ppvnet .* features \(0x[0-9a-f]*\).*/\1/p' | tail -n 1)
+	if [ -z "$f" ]; then
+		notok "the probe's features line in dmesg" "none: INDIRECT_DESC unknown"
+	elif [ $(( (f >> 28) & 1 )) = 1 ]; then
+		expect "indirect tables used (tx indirect +$((i1 - i0)))" $((i1 - i0)) -gt 0
+	else
+		expect "no indirect table without INDIRECT_DESC (tx indirect +$((i1 - i0)))" $((i1 - i0)) -eq 0
+	fi
 fi
 
 # ethtool -K under traffic: transfers run back to back in the background
