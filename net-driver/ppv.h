@@ -266,6 +266,7 @@ struct ppv_qp {
 	struct hrtimer tx_timer;	/* reaps what no interrupt was asked for */
 	bool tx_slow;			/* the device is slow: TX interrupt, no timer */
 	bool tx_timer_fired;		/* the coming poll is the TX timer's */
+	bool tx_timer_watch;		/* it runs PPV_TX_WATCH_NS, not tx_usecs */
 	u16 tx_watch_used;		/* ppv_tx_watch(): last_used it saw, */
 	unsigned long tx_watch_at;	/* and jiffies of its last progress */
 

@@ -575,12 +575,14 @@ bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		 * would wait for ever, unseen by the watchdog; its poll
 		 * rekicks (ppv_tx_watch()).
 		 */
-		if (!in_flight)
+		if (!in_flight) {
 			hrtimer_try_to_cancel(&qp->tx_timer);
-		else if (!hrtimer_is_queued(&qp->tx_timer))
+		} else if (!hrtimer_is_queued(&qp->tx_timer)) {
 			hrtimer_start(&qp->tx_timer,
 				      ns_to_ktime(PPV_TX_WATCH_NS),
 				      HRTIMER_MODE_REL);
+			qp->tx_timer_watch = true;
+		}
 		return ppv_vring_enable_cb_delayed(vr);
 	}
 	/* without event index a flag; with it used_event stays behind */
@@ -591,11 +593,14 @@ bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 	 * pushed back: while polls come (for received packets, as TCP's
 	 * ACKs come back) they reap what is sent, and it never runs.
 	 */
-	if (in_flight && (reaped != PPV_TX_KICKED ||
-			  !hrtimer_is_queued(&qp->tx_timer)))
+	if (in_flight && (reaped != PPV_TX_KICKED || qp->tx_timer_watch ||
+			  !hrtimer_is_queued(&qp->tx_timer))) {
+		/* (the slow timer of the branch above must not hold it back) */
 		hrtimer_start(&qp->tx_timer,
 			      ns_to_ktime((u64)usecs * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);
+		qp->tx_timer_watch = false;
+	}
 	return false;
 }
 
