@@ -38,6 +38,12 @@ after() {
 	pm_state >/tmp/pm.after
 	if cmp -s /tmp/pm.before /tmp/pm.after; then
 		ok "$1: MAC, pairs, RSS table and QEMU's receive filter as before"
+	elif [ "$DRIVER" != ppvnet ] &&
+		[ "$(grep -v '^filter' /tmp/pm.before)" = "$(grep -v '^filter' /tmp/pm.after)" ]; then
+		# 6.1's virtnet_restore() sends the device the queue pairs only:
+		# QEMU is left promiscuous with its own MAC (seen every run)
+		skip "$1: MAC, pairs, RSS table and QEMU's receive filter as before" \
+			"$DRIVER: the guest's side as before, but QEMU's filter not replayed: $(grep '^filter' /tmp/pm.after | cut -c1-160)"
 	else
 		notok "$1: MAC, pairs, RSS table and QEMU's receive filter as before" \
 			"$(diff /tmp/pm.before /tmp/pm.after | grep '^[-+][a-z]' | cut -c1-400 | tr '\n' ' ')"
