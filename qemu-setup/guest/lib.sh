@@ -430,6 +430,17 @@ load_resumed() {
 		notok "$d: load back both ways within 30 s" "last 2 s: $up / $dn bytes"
 	fi
 }
+# bql_drained TICKS: BQL's in-flight bytes of TX queue 0 back to 0 within
+# TICKS hundredths of a second (every packet sent was reaped)
+bql_drained() {
+	local i=0 f=/sys/class/net/$IF/queues/tx-0/byte_queue_limits/inflight
+	while [ $i -lt "$1" ]; do
+		[ "$(cat "$f")" = 0 ] && return 0
+		sleep 0.01
+		i=$((i + 1))
+	done
+	return 1
+}
 # load_progress: after one event, both directions move again: 16 KB each
 # way at the host tap within 20 s (a datapath that stalled after the event
 # would pass a check over the whole series once it came back); prints the

@@ -27,14 +27,7 @@ check "static neighbour $NB" arp -i "$IF" -s $NB 02:00:00:00:00:99
 # coalesce_usecs: tx-usecs as ethtool -c prints it
 coalesce_usecs() { ethtool -c "$IF" | awk '$1 == "tx-usecs:" { print $2 }'; }
 # drained: BQL's inflight bytes back to 0 within 2 s
-drained() {
-	local i=0
-	while [ $i -lt 200 ]; do
-		[ "$(cat $INFL)" = 0 ] && return 0
-		sleep 0.01; i=$((i + 1))
-	done
-	return 1
-}
+drained() { bql_drained 200; }
 # paused_sender USECS: 5 echo requests 0.2 s apart, no answer
 paused_sender() {
 	local t0 i0 t1 i1 p0 p1 k0 k1 inf pids

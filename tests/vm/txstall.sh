@@ -22,16 +22,8 @@
 fault_points "a TX queue the device stops serving" || { return 0 2>/dev/null || exit 0; }
 net_up
 NB=198.18.0.99
-INFL=/sys/class/net/$IF/queues/tx-0/byte_queue_limits/inflight
 arp -i "$IF" -s $NB 02:00:00:00:00:99
-drained() {	# BQL inflight back to 0 within 1 s
-	local i=0
-	while [ $i -lt 100 ]; do
-		[ "$(cat $INFL)" = 0 ] && return 0
-		sleep 0.01; i=$((i + 1))
-	done
-	return 1
-}
+drained() { bql_drained 100; }	# every packet reaped within 1 s
 iperf3 -c "$HOST_IP" -p 5202 -u -R -b 30M -t 3600 >/tmp/iperf-u.out 2>&1 &
 upid=$!
 sleep 2
