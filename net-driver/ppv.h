@@ -129,6 +129,7 @@ struct ppv_rx_stats {
 	u64_stats_t bufs;		/* buffers taken (mergeable: > packets) */
 	u64_stats_t csum;		/* checksum offloaded (DATA_VALID, NEEDS_CSUM) */
 	u64_stats_t gso;		/* GSO packets (guest TSO) */
+	u64_stats_t gso_ecn;		/* of them, with CWR (GSO_ECN: GUEST_ECN) */
 };
 
 struct ppv_tx_stats {
@@ -147,6 +148,7 @@ struct ppv_tx_stats {
 	u64_stats_t netpoll;		/* completions reaped by netpoll (budget 0) */
 	u64_stats_t csum;		/* checksum left to the device */
 	u64_stats_t tso;		/* GSO packets left to the device */
+	u64_stats_t tso_ecn;		/* of them, with CWR (GSO_ECN: HOST_ECN) */
 	u64_stats_t indirect;		/* packets sent through an indirect table */
 	u64_stats_t bad_gso;		/* GSO the device did not negotiate: dropped */
 	u64_stats_t rekicks;		/* notified although the device did not ask */

@@ -124,6 +124,27 @@ static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
  * (ab63a2387cb9 "netdev: add per-queue statistics"), with their
  * rx-alloc-fail, GRO/GSO and stop/wake counters.
  */
+/*
+ * Since 6.13 a NAPI gets its id at napi_enable() and loses it at
+ * napi_disable(), unless it has a persistent config (its queue index):
+ * without one, every disable/enable (ppv_rx_refill_work(), a rebuild)
+ * gave the pair a new id, breaking busy polling's SO_INCOMING_NAPI_ID and
+ * the order of the device's NAPI list, which netlink's napi-get dump
+ * relies on (a WARN in netdev_nl_napi_dump_one() on 7.3). Before 6.13 the
+ * id is taken once, at netif_napi_add().
+ */
+static inline void ppv_napi_add(struct net_device *dev,
+				struct napi_struct *napi,
+				int (*poll)(struct napi_struct *, int),
+				unsigned int index)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	netif_napi_add_config(dev, napi, poll, index);
+#else
+	netif_napi_add(dev, napi, poll);
+#endif
+}
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define PPV_HAVE_QSTATS	1
 #include <net/netdev_queues.h>

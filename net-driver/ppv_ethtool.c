@@ -26,7 +26,7 @@ static const struct ppv_stat_desc ppv_rx_stat_desc[] = {
 	PPV_RX_STAT(pp_alloc), PPV_RX_STAT(pp_pages), PPV_RX_STAT(pp_recycle),
 	PPV_RX_STAT(bad_id), PPV_RX_STAT(bad_len), PPV_RX_STAT(bad_idx),
 	PPV_RX_STAT(bad_hdr), PPV_RX_STAT(bad_nbuf), PPV_RX_STAT(bufs),
-	PPV_RX_STAT(csum), PPV_RX_STAT(gso),
+	PPV_RX_STAT(csum), PPV_RX_STAT(gso), PPV_RX_STAT(gso_ecn),
 };
 
 static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
@@ -34,7 +34,8 @@ static const struct ppv_stat_desc ppv_tx_stat_desc[] = {
 	PPV_TX_STAT(errors), PPV_TX_STAT(alloc_fail), PPV_TX_STAT(kicks),
 	PPV_TX_STAT(stops), PPV_TX_STAT(wakes), PPV_TX_STAT(bad_id),
 	PPV_TX_STAT(bad_len), PPV_TX_STAT(bad_idx), PPV_TX_STAT(netpoll),
-	PPV_TX_STAT(csum), PPV_TX_STAT(tso), PPV_TX_STAT(indirect),
+	PPV_TX_STAT(csum), PPV_TX_STAT(tso), PPV_TX_STAT(tso_ecn),
+	PPV_TX_STAT(indirect),
 	PPV_TX_STAT(bad_gso), PPV_TX_STAT(rekicks), PPV_TX_STAT(timeouts),
 };
 

@@ -656,7 +656,7 @@ static int ppv_alloc_qps(struct ppv_priv *priv)
 		u64_stats_init(&qp->timer_stats.syncp);
 		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
 		ppv_hrtimer_setup(&qp->tx_timer, ppv_tx_timer);
-		netif_napi_add(priv->dev, &qp->napi, ppv_poll);
+		ppv_napi_add(priv->dev, &qp->napi, ppv_poll, i);
 	}
 	return 0;
 }

@@ -422,8 +422,11 @@ static void ppv_rx_deliver(struct ppv_qp *qp, struct sk_buff *skb,
 	u64_stats_add(&qp->rx_stats.bytes, len);
 	if (hdr->flags & (VIRTIO_NET_HDR_F_DATA_VALID | VIRTIO_NET_HDR_F_NEEDS_CSUM))
 		u64_stats_inc(&qp->rx_stats.csum);
-	if (skb_is_gso(skb))
+	if (skb_is_gso(skb)) {
 		u64_stats_inc(&qp->rx_stats.gso);
+		if (skb_shinfo(skb)->gso_type & SKB_GSO_TCP_ECN)
+			u64_stats_inc(&qp->rx_stats.gso_ecn);
+	}
 	u64_stats_update_end(&qp->rx_stats.syncp);
 
 	napi_gro_receive(&qp->napi, skb);

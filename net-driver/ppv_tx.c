@@ -394,7 +394,7 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
 	struct ppv_vring_buf *bufs = qp->tx_bufs;	/* under the xmit lock */
 	struct ppv_tx_obj *obj;
-	bool kick, csum, gso;
+	bool kick, csum, gso, ecn;
 	int n, err;
 
 	/*
@@ -425,6 +425,8 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	obj->bytes = skb->len;
 	csum = skb->ip_summed == CHECKSUM_PARTIAL;
 	gso = skb_is_gso(skb);
+	/* read now: once on the ring, the skb may be completed and freed */
+	ecn = gso && (skb_shinfo(skb)->gso_type & SKB_GSO_TCP_ECN);
 	/*
 	 * before ppv_tx_map() pushes the virtio-net header: the error
 	 * queue's copy of the packet (SO_TIMESTAMPING) starts at the
@@ -455,6 +457,8 @@ netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
 			u64_stats_inc(&qp->tx_stats.csum);
 		if (gso)
 			u64_stats_inc(&qp->tx_stats.tso);
+		if (ecn)
+			u64_stats_inc(&qp->tx_stats.tso_ecn);
 		u64_stats_update_end(&qp->tx_stats.syncp);
 	}
 	kick = __netdev_tx_sent_queue(txq, obj->bytes, netdev_xmit_more());
