@@ -6,7 +6,7 @@ set -euo pipefail
 
 need="qemu-system-x86 linux-headers-amd64 busybox-static iperf3 ethtool sockperf
 cpio kmod iproute2 python3 make gcc libc6-dev xz-utils dwarves clang
-libclang-rt-14-dev sparse linux-source-6.1 gnuplot-nox debootstrap $*"
+libclang-rt-14-dev sparse linux-source-6.1 gnuplot-nox debootstrap patch $*"
 
 missing=""
 for p in $need; do

@@ -8,8 +8,10 @@
 # (they find their libraries and the netlink specs by relative paths, "in
 # tree" mode): tools/testing/selftests/{drivers/net,net/lib,kselftest*},
 # tools/net/ynl and Documentation/netlink, plus net/lib/csum built with the
-# host's gcc (hw/csum.py runs it at both ends). Cached under
-# $PPV_CACHE/src/kselftest-<package version>.
+# host's gcc (hw/csum.py runs it at both ends), and the harness's fixes
+# (qemu-setup/kselftest-env.patch): NetDrvEpEnv.remote_ifname, which the
+# 6.12.95 backport of hw/csum.py uses and its env.py never sets, and
+# csum.py's receive window (5 s: under TCG 1 s lost packets). Cached under $PPV_CACHE/src/kselftest-<package version>-<patch hash>.
 #
 # root: a Debian 13 (trixie) minbase chroot (qemu-setup/chroot.sh) with
 # python3, PyYAML, iproute2, ethtool, socat and iperf3: what the tests
@@ -29,7 +31,8 @@ src() {
 	ver=$(ppv_bpo_cache show linux-source-6.12 2>/dev/null | sed -n 's/^Version: //p' |
 		sort -V | tail -n1)
 	[ -n "$ver" ] || ppv_die "no linux-source-6.12 in bookworm-backports"
-	dir=$PPV_CACHE/src/kselftest-$ver
+	# the harness's fix to the suite's env.py is part of the key
+	dir=$PPV_CACHE/src/kselftest-$ver-$(sha256sum "$PPV_TOP/qemu-setup/kselftest-env.patch" | cut -c1-8)
 	if [ -f "$dir/.ppv-done" ]; then
 		echo "$dir"
 		return
@@ -57,6 +60,8 @@ src() {
 		linux-source-6.12/tools/net/ynl \
 		linux-source-6.12/Documentation/netlink ||
 		ppv_die "cannot unpack the selftests from linux-source-6.12"
+	patch -s -p1 -d "$tmp/linux-source-6.12" <"$PPV_TOP/qemu-setup/kselftest-env.patch" ||
+		ppv_die "cannot apply qemu-setup/kselftest-env.patch"
 	local st=$tmp/linux-source-6.12/tools/testing/selftests
 	gcc -Wall -O2 -I"$st" -o "$st/net/lib/csum" "$st/net/lib/csum.c" ||
 		ppv_die "cannot build selftests/net/lib/csum"

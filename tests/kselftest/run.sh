@@ -3,11 +3,19 @@
 # Debian's linux-source-6.12) on a 6.12 guest with a 2-queue virtio-net
 # device, first under the in-tree virtio_net, then under ppvnet, each with
 # an e1000 in a network namespace as the remote end (tests/vm/kselftest.sh).
-# Prints both guests' TAP, then one line per case comparing the drivers:
+# Prints both guests' TAP, then one line per case, judged against the
+# committed baseline of what virtio_net passes on this setup
+# (tests/kselftest/baseline-<kernel>.txt: case, result, and for each case
+# it does not pass the reason, found by looking at it):
 #   ok      ppvnet passes it;
-#   not ok  virtio_net passes it and ppvnet does not;
-#   SKIP    neither passes it, with both reasons (a skip or xfail of the
-#           test itself, or a failure both share).
+#   not ok  virtio_net passes it (in the baseline or in this run) and
+#           ppvnet does not; or virtio_net's result here differs from the
+#           baseline (it lost a pass: the harness broke; it gained one:
+#           the baseline is out of date); or a case the baseline lacks;
+#   SKIP    neither passes it, with the baseline's reason.
+# PPV_KSFT_VIRTIO=0 runs ppvnet alone against the baseline (make check);
+# PPV_KSFT_RECORD=1 rewrites the baseline from virtio_net's run;
+# PPV_KSFT_REUSE=1 judges the last run's logs again without booting.
 # The case table goes to build/logs/kselftest-summary.txt as well
 # (kselftest-<kernel>-summary.txt for another PPV_KSFT_KERNEL, so that
 # make check's fault run keeps the 6.12 suite's files).
@@ -50,7 +58,21 @@ flock -s 7
 # 3 runs under virtio_net and 1 of 3 under ppvnet.
 only=()
 [ -n "${PPV_KSFT_FILE:-}" ] && only=(--append "ppv.env.PPV_KSFT=$PPV_KSFT_FILE")
-for d in virtio_net ppvnet; do
+# PPV_KSFT_VIRTIO=0: ppvnet only, judged against the baseline alone
+drivers="virtio_net ppvnet" ran_virtio=1
+if [ "${PPV_KSFT_VIRTIO:-1}" = 0 ]; then
+	drivers=ppvnet ran_virtio=0
+	: >"$logs/$ks-virtio_net.log"
+fi
+base=$top/tests/kselftest/baseline-$KERNEL.txt
+[ -f "$base" ] || echo "# no baseline for $KERNEL ($base): ppvnet is judged against virtio_net's run alone"
+if [ "$ran_virtio" = 0 ] && [ ! -f "$base" ]; then
+	notok "kselftest: a baseline ($base) or a virtio_net run to judge ppvnet by"
+	exit 1
+fi
+# PPV_KSFT_REUSE=1: judge the logs of the last run again (no guests)
+[ "${PPV_KSFT_REUSE:-0}" = 1 ] && drivers=
+for d in $drivers; do
 	t="load link kselftest unload"
 	[ $d = ppvnet ] && t="load link kselftest ynl unload"
 	DRIVER=$d qemu-setup/boot.sh --mode test --queues 2 --peer-nic e1000 \
@@ -85,19 +107,54 @@ awk '
 
 : >"$logs/$ks-summary.txt"
 required() { case " ${PPV_KSFT_REQUIRE:-} " in *" $1 "*) return 0 ;; esac; return 1; }
+# the baseline's result and reason for a case ("" when it has none)
+base_res() { [ -f "$base" ] && awk -F'\t' -v c="$1" '$1 == c { print $2; exit }' "$base"; }
+base_why() { [ -f "$base" ] && awk -F'\t' -v c="$1" '$1 == c { print $3; exit }' "$base"; }
+in_scope() {	# the baseline's cases of the files this run ran
+	[ -z "${PPV_KSFT_FILE:-}" ] || [ "${1%%:*}" = "$PPV_KSFT_FILE" ]
+}
+# the baseline's cases the guests did not report join the table as MISSING
+if [ -f "$base" ]; then
+	grep -v '^#' "$base" | cut -f1 | while read -r c; do
+		[ -n "$c" ] && in_scope "$c" && ! cut -f1 "$logs/$ks-cases.tsv" | grep -qxF "$c" &&
+			printf '%s\tMISSING\tMISSING\t\t\n' "$c"
+	done >>"$logs/$ks-cases.tsv"
+fi
 while IFS=$'\t' read -r c v p vw pw; do
-	printf '%-45s virtio_net %-7s ppvnet %-7s %s\n' "$c" "$v" "$p" "${pw:-$vw}" >>"$logs/$ks-summary.txt"
+	b=$(base_res "$c")
+	[ "$ran_virtio" = 1 ] || { v=NOTRUN; vw=; }
+	printf '%-45s baseline %-7s virtio_net %-7s ppvnet %-7s %s\n' "$c" "${b:-NONE}" "$v" "$p" \
+		"${pw:-${vw:-$(base_why "$c")}}" >>"$logs/$ks-summary.txt"
+	# virtio_net against the baseline: what it passes there it passes
+	# here, and nothing more (a harness that broke, or a baseline out of
+	# date: re-record it with PPV_KSFT_RECORD=1 and look at each change)
+	if [ "$ran_virtio" = 1 ] && [ -f "$base" ]; then
+		if [ -z "$b" ]; then
+			notok "kselftest $c: in the baseline $base" "a case the baseline does not know: virtio_net $v"
+		elif [ "$b" = PASS ] && [ "$v" != PASS ]; then
+			notok "kselftest $c: virtio_net passes as in the baseline" "virtio_net: $v $vw"
+		elif [ "$b" != PASS ] && [ "$v" = PASS ]; then
+			notok "kselftest $c: virtio_net fails as in the baseline ($b: $(base_why "$c"))" "virtio_net now passes it"
+		fi
+	fi
 	if [ "$p" = PASS ]; then
-		ok "kselftest $c: ppvnet passes (virtio_net: $v)"
-	elif [ "$v" = PASS ] || required "$c"; then
+		ok "kselftest $c: ppvnet passes (baseline: ${b:-NONE}, virtio_net: $v)"
+	elif [ "$b" = PASS ] || [ "$v" = PASS ] || required "$c"; then
 		notok "kselftest $c: ppvnet passes as virtio_net does" "ppvnet: $p ${pw}"
-	else
-		# SKIP directive: counted as passed by TAP, shown as skipped
+	elif [ -n "$b" ]; then
+		# SKIP directive: counted as passed by TAP, shown as skipped;
+		# the reason is the one the baseline gives, after a look
+		n=$((n + 1))
+		echo "ok $n - kselftest $c # SKIP neither driver passes: $(base_why "$c"); ppvnet $p${pw:+ ($pw)}"
+	elif [ ! -f "$base" ]; then
+		# no baseline for this kernel: judged by this run's virtio_net
 		n=$((n + 1))
 		echo "ok $n - kselftest $c # SKIP neither driver passes: ppvnet $p${pw:+ ($pw)}; virtio_net $v${vw:+ ($vw)}"
+	else
+		notok "kselftest $c: in the baseline $base" "not there, and ppvnet: $p ${pw}"
 	fi
 done <"$logs/$ks-cases.tsv"
-for d in virtio_net ppvnet; do
+for d in $([ "$ran_virtio" = 1 ] && echo virtio_net) ppvnet; do
 	col=2; [ $d = ppvnet ] && col=3
 	echo "# $d: $(cut -f$col "$logs/$ks-cases.tsv" | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, tolower($2); sep = ", " }')"
 done
@@ -106,4 +163,22 @@ for c in ${PPV_KSFT_REQUIRE:-}; do
 	cut -f1 "$logs/$ks-cases.tsv" | grep -qxF "$c" ||
 		notok "kselftest $c: reported by the guests"
 done
+# PPV_KSFT_RECORD=1: write virtio_net's results as the new baseline (the
+# reasons of cases it does not pass come from the old baseline, or
+# "TODO" for a new one: each needs a look before it is committed)
+if [ "${PPV_KSFT_RECORD:-0}" = 1 ] && [ "$ran_virtio" = 1 ]; then
+	{
+		sed -n '/^#/p' "$base" 2>/dev/null
+		while IFS=$'\t' read -r c v _ vw _; do
+			[ "$v" = MISSING ] && continue
+			if [ "$v" = PASS ]; then
+				printf '%s\tPASS\t\n' "$c"
+			else
+				printf '%s\t%s\t%s\n' "$c" "$v" "$(base_why "$c" | grep . || echo "TODO $vw")"
+			fi
+		done <"$logs/$ks-cases.tsv"
+	} >"$logs/$ks-baseline.new"
+	mv "$logs/$ks-baseline.new" "$base"
+	echo "# baseline written: $base"
+fi
 [ $fail = 0 ]

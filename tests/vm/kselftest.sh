@@ -27,7 +27,7 @@ for f in $KS_FILES; do
 	dir=/mnt/tools/testing/selftests/drivers/net
 	case $f in */*) dir=$dir/${f%/*} ;; esac
 	read -r t0 _ </proc/uptime
-	ks /bin/sh -c "cd $dir && exec timeout ${PPV_KSFT_TIMEOUT:-120} \
+	ks /bin/sh -c "cd $dir && exec timeout ${PPV_KSFT_TIMEOUT:-300} \
 		env PYTHONUNBUFFERED=1 NETIF=$IF \
 		LOCAL_V4=$GUEST_IP REMOTE_V4=$KS_PEER_IP \
 		LOCAL_V6=${KS_V6}2 REMOTE_V6=${KS_V6}3 \
@@ -63,8 +63,8 @@ for f in $KS_FILES; do
 	elif [ "$rc" = 124 ] && [ -n "$plan" ]; then
 		# killed: the case after the last result hung, the rest never
 		# ran; run.sh counts them as not passed (MISSING) and compares
-		echo "# KSFT $f:timeout FAIL killed after ${PPV_KSFT_TIMEOUT:-120} s, $got of $plan cases reported"
-		ok "kselftest $f: $got of $plan cases, then killed after ${PPV_KSFT_TIMEOUT:-120} s (judged by the comparison)"
+		echo "# KSFT $f:timeout FAIL killed after ${PPV_KSFT_TIMEOUT:-300} s, $got of $plan cases reported"
+		ok "kselftest $f: $got of $plan cases, then killed after ${PPV_KSFT_TIMEOUT:-300} s (judged by the comparison)"
 	elif [ -n "$plan" ] && [ "$got" = "$plan" ]; then
 		ok "kselftest $f ran to its end ($got cases)"
 	else
