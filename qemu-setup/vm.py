@@ -435,34 +435,45 @@ class Vm:
                            text=True, timeout=100)
         return "ok" if r.returncode == 0 else "error " + r.stdout.strip()
 
-    # Gratuitous ARPs on the host's tap (tests/vm/ctrl.sh: the guest's
-    # announcement): "garp start IP" counts, from then on, ARP frames whose
-    # sender and target address are both IP; "garp count" says how many.
+    # Gratuitous ARPs and unsolicited IPv6 neighbour advertisements on the
+    # host's tap (tests/vm/ctrl.sh: the guest's announcement): "garp start
+    # IP" counts, from then on, ARP frames whose sender and target address
+    # are both IP, and ICMPv6 neighbour advertisements (type 136) to the
+    # all-nodes group; "garp count" says how many of the first, "garp
+    # na" how many of the second.
     GARP = ("import socket, sys\n"
             "ip = socket.inet_aton(sys.argv[1])\n"
             "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, "
-            "socket.htons(0x0806))\n"
+            "socket.htons(0x0003))\n"
             "s.bind(('ppvtap0', 0))\n"
-            "n = 0\n"
+            "n = na = 0\n"
             "while True:\n"
-            "    f = s.recv(2048)\n"
-            "    if len(f) >= 42 and f[28:32] == ip and f[38:42] == ip:\n"
+            "    f, a = s.recvfrom(2048)\n"
+            "    if a[2] == socket.PACKET_OUTGOING:\n"
+            "        continue\n"
+            "    if (len(f) >= 42 and f[12:14] == b'\\x08\\x06' and\n"
+            "            f[28:32] == ip and f[38:42] == ip):\n"
             "        n += 1\n"
-            "        open(sys.argv[2], 'w').write(str(n))\n")
+            "        open(sys.argv[2], 'w').write(str(n))\n"
+            "    if (len(f) >= 55 and f[0:6] == b'\\x33\\x33\\x00\\x00\\x00\\x01' and\n"
+            "            f[12:14] == b'\\x86\\xdd' and f[20] == 58 and f[54] == 136):\n"
+            "        na += 1\n"
+            "        open(sys.argv[2] + '.na', 'w').write(str(na))\n")
 
     def garp(self, args):
         path = os.path.join(self.rundir, "garp.txt")
         if len(args) == 2 and args[0] == "start":
-            with open(path, "w") as f:
-                f.write("0")
+            for p in (path, path + ".na"):
+                with open(p, "w") as f:
+                    f.write("0")
             self.start(["ip", "netns", "exec", self.ns, sys.executable, "-c",
                         self.GARP, args[1], path], "garp")
             time.sleep(0.5)
             return "ok"
-        if args == ["count"]:
-            with open(path) as f:
+        if args in (["count"], ["na"]):
+            with open(path + (".na" if args == ["na"] else "")) as f:
                 return f.read().strip() or "0"
-        return "error usage: garp start IP | garp count"
+        return "error usage: garp start IP | garp count | garp na"
 
     # A TCP peer for checked transfers (tests/vm/xfer.sh), IPv4 and IPv6 on
     # one port: "PUT BYTES ID" then BYTES bytes: it appends "ID SHA256

@@ -1,8 +1,9 @@
 # The control queue, seen from outside: the device's receive filter (QEMU
 # starts promiscuous after every reset, so a driver that never sends the
-# commands receives everything), the MAC address changed while up, VLAN
-# filtering, run-time guest offloads and the announcement the device asks
-# for. Frames come from the host's tap (vm.py rawsend: ethertype 0x88b5,
+# commands receives everything), a macvlan's address on the unicast list,
+# the MAC address changed while up, VLAN filtering, run-time guest offloads
+# (GRO_HW, receive checksums) and the announcement the device asks for
+# (ARP and IPv6). Frames come from the host's tap (vm.py rawsend: ethertype 0x88b5,
 # which nothing answers); the guest counts what it received. Runs
 # unchanged on virtio_net.
 net_up
@@ -40,6 +41,25 @@ set_flag $IFF_PROMISC on
 got "promiscuous: frames to a foreign MAC arrive" "$(rx_of "$IF" 0 $FOREIGN)"
 set_flag $IFF_PROMISC off
 none "promiscuous off: filtered again" "$(rx_of "$IF" 0 $FOREIGN)"
+
+# 1b. secondary unicast addresses (IFF_UNICAST_FLT): a macvlan puts its
+# MAC on the lower device's unicast list; the device filters on it
+# (VIRTIO_NET_CTRL_MAC_TABLE_SET) and the lower device does not go
+# promiscuous, which it would without the flag
+MV=02:5e:00:00:00:77
+if load_mods macvlan && ip link add link "$IF" name ppvmv0 address $MV type macvlan mode bridge &&
+	ip link set ppvmv0 up; then
+	ok "macvlan ppvmv0 on $IF"
+	expect "$IF stays out of promiscuous mode with a macvlan (flags $(flags))" \
+		$(($(flags) & IFF_PROMISC)) -eq 0
+	got "frames to the macvlan's MAC arrive" "$(rx_of "$IF" 0 $MV)"
+	none "with a macvlan, frames to a foreign MAC are still filtered" "$(rx_of "$IF" 0 $FOREIGN)"
+	ip link del ppvmv0
+	none "macvlan gone: frames to its MAC are filtered" "$(rx_of "$IF" 0 $MV)"
+else
+	notok "macvlan ppvmv0 on $IF" "macvlan module or ip link add failed"
+	ip link del ppvmv0 2>/dev/null
+fi
 
 # 2. multicast filter: the groups the guest joined (IPv6 all-nodes) pass,
 # others only with all-multicast on
@@ -102,17 +122,58 @@ if ethtool -k "$IF" | grep -q '^rx-gro-hw: on$'; then
 	}
 	gro_hw off
 	gro_hw on
+elif [ "$DRIVER" = ppvnet ]; then
+	# the phases that run ctrl offer guest TSO and CTRL_GUEST_OFFLOADS:
+	# ppvnet must make it changeable
+	notok "ethtool -K rx-gro-hw is changeable" "$(ethtool -k "$IF" | grep '^rx-gro-hw')"
 else
 	skip "ethtool -K rx-gro-hw" "not changeable here: $(ethtool -k "$IF" | grep '^rx-gro-hw')"
 fi
 
+# 5b. receive checksum offload at run time (ethtool -K rx): off, the
+# device is told (CTRL_GUEST_OFFLOADS without GUEST_CSUM, and so without
+# guest TSO) and marks no packet checksummed; on again, it does
+if ethtool -k "$IF" | grep -q '^rx-checksumming: on$'; then
+	rx_csum() {
+		local c0 c1 mbps
+		check "ethtool -K rx $1" ethtool -K "$IF" rx "$1"
+		c0=$(ethtool_qsum rx csum)
+		mbps=$(iperf_mbps -R -t 2)
+		c1=$(ethtool_qsum rx csum)
+		expect "TCP host->guest with rx-checksumming $1 ($mbps Mbit/s)" "${mbps%.*}" -ge 1
+		[ "$DRIVER" = ppvnet ] || return 0
+		if [ "$1" = off ]; then
+			expect "rx-checksumming off: rx-gro-hw is off too ($(ethtool -k "$IF" | grep '^rx-gro-hw'))" \
+				"$(ethtool -k "$IF" | grep -c '^rx-gro-hw: off')" -eq 1
+			expect "no packet arrives checksummed by the device with rx off (+$((c1 - c0)))" $((c1 - c0)) -eq 0
+		else
+			expect "packets arrive checksummed by the device with rx on (+$((c1 - c0)))" $((c1 - c0)) -gt 0
+		fi
+	}
+	rx_csum off
+	rx_csum on
+	ethtool -K "$IF" rx-gro-hw on 2>/dev/null
+elif [ "$DRIVER" = ppvnet ]; then
+	notok "ethtool -K rx is changeable" "$(ethtool -k "$IF" | grep '^rx-checksumming')"
+else
+	skip "ethtool -K rx" "not changeable here: $(ethtool -k "$IF" | grep '^rx-checksumming')"
+fi
+
 # 6. announcement (as after a live migration): the monitor's announce_self
-# makes the device ask; the guest sends gratuitous ARPs
+# makes the device ask; the guest sends gratuitous ARPs and unsolicited
+# IPv6 neighbour advertisements, one per address (net_up flushed the
+# link-local one: an address of the benchmarking prefix, without DAD;
+# busybox ip has no nodad)
+sysctl -qw net.ipv6.conf."$IF".accept_dad=0 2>/dev/null
+ip -6 addr add 2001:2::2/64 dev "$IF"
 r=$(host garp start "$GUEST_IP")
 r=$(host hmp announce_self)
-n=0 t=0
-while [ "$n" -lt 1 ] && [ $t -lt 50 ]; do
+n=0 na=0 t=0
+while { [ "$n" -lt 1 ] || [ "$na" -lt 1 ]; } && [ $t -lt 50 ]; do
 	sleep 0.1; t=$((t + 1))
 	n=$(host garp count)
+	na=$(host garp na)
 done
 expect "gratuitous ARP after the device asked for an announcement ($n)" "$n" -ge 1
+expect "unsolicited IPv6 neighbour advertisement after the announcement ($na)" "$na" -ge 1
+ip -6 addr del 2001:2::2/64 dev "$IF"

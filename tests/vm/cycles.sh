@@ -9,9 +9,11 @@
 #              166 (earlier: 3 x 40 cycles 12-33, 100 cycles 82)
 #   debug 6.1  20 cycles 154, 327; 40 cycles 127 (without the warm-up cycle
 #              5 cycles 275, 20 cycles 250 and 410, 40 cycles 633)
-# stock: 192 + 2 a cycle (232 for 20 cycles, 392 for 100: 2.4x the worst),
-# which catches one leaked ring (256 pages) in up to 32 cycles and 3 pages
-# a cycle over 100; debug: 640 + 8 a cycle (800 for 20: 2.4x the worst).
+# stock: 128 + 2 a cycle (168 for 20 cycles: 1.9x the worst; 328 for 100:
+# 2x the worst; 138 for the 5 cycles of the 6.12 and 7.3 phases, where the
+# old bound of 192 + 2 let 40 pages a cycle through), which catches one
+# leaked ring (256 pages) in one cycle, 8 pages a cycle over 20 and 3 over
+# 100; debug: 640 + 8 a cycle (800 for 20: 2.4x the worst).
 n=${PPV_CYCLES:-20}
 [ -d "/sys/module/$DRIVER" ] && driver_unload
 # Free pages once caches are given back: every slab cache shrunk (on a
@@ -80,7 +82,7 @@ done
 if [ $failed = 0 ]; then ok "$n cycles of load, up, ping, iperf3, unload"; else notok "$n cycles of load, up, ping, iperf3, unload" "$why"; fi
 case $(uname -r) in
 *ppvdebug*) limit=$((640 + 8 * i)) ;;
-*) limit=$((192 + 2 * i)) ;;
+*) limit=$((128 + 2 * i)) ;;
 esac
 # Pages come back late when the machine is slow: a page_pool that still
 # has pages out when it is destroyed retries its release every second,
