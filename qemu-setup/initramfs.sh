@@ -23,12 +23,15 @@ for b in ${PPV_GUEST_EXTRA:-}; do
 	extra="$extra $(command -v "$b")" || ppv_die "PPV_GUEST_EXTRA: no $b on this host"
 done
 bins="/bin/busybox $(command -v iperf3 ethtool sockperf rtcwake)$extra"
+# iproute2's tc (busybox's has no netem), as /usr/bin/iproute2-tc: the ECN
+# test (tests/vm/ecn.sh) marks packets with netem
+TC=$(command -v tc)
 
 key=$( {
-	echo "$krel $ref_modules 8021q bridge kselftest:e1000,9p $bins"
+	echo "$krel $ref_modules 8021q macvlan bridge tc:netem,ingress,mirred,matchall,ifb kselftest:e1000,9p $bins $TC"
 	[ -n "$ko" ] && sha256sum "$ko"
 	sha256sum "$PPV_TOP"/qemu-setup/guest/* "$PPV_TOP"/tests/vm/* "$PPV_TOP"/tests/progs/*.c \
-		"$PPV_TOP"/tools/ppvnet-bind "$0" $bins
+		"$PPV_TOP"/tools/ppvnet-bind "$0" $bins "$TC"
 } | sha256sum | cut -c1-16)
 out=$kdir/initramfs-$key.cpio
 if [ -f "$out" ]; then
@@ -48,8 +51,8 @@ for b in $(/bin/busybox --list); do
 	[ "$b" = busybox ] || ln -sf busybox "$root/bin/$b"
 done
 
-for b in $(command -v iperf3 ethtool sockperf rtcwake) $extra; do
-	cp "$b" "$root/usr/bin/"
+for b in $(command -v iperf3 ethtool sockperf rtcwake) $extra "$TC"; do
+	if [ "$b" = "$TC" ]; then cp "$b" "$root/usr/bin/iproute2-tc"; else cp "$b" "$root/usr/bin/"; fi
 	ldd "$b" | grep -o '/[^ ]*' | while read -r lib; do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
@@ -104,6 +107,17 @@ done
 order=$root/lib/modules/ppv/8021q.order
 : >"$order"
 add_mod 8021q
+# tests/vm/ctrl.sh's macvlan (the secondary unicast filter)
+order=$root/lib/modules/ppv/macvlan.order
+: >"$order"
+add_mod macvlan
+# tests/vm/ecn.sh: netem marks CE, on eth0's egress and (through an ifb)
+# its ingress
+order=$root/lib/modules/ppv/tc.order
+: >"$order"
+for m in sch_netem sch_ingress act_mirred cls_matchall ifb; do
+	add_mod $m
+done
 # tests/vm/kselftest.sh: the peer NIC (e1000) and the 9p shares
 order=$root/lib/modules/ppv/bridge.order
 : >"$order"

@@ -24,6 +24,20 @@ vm() {
 	DRIVER=$d KERNEL=$k "$top/qemu-setup/boot.sh" --mode test "$@"
 }
 
+# ksft_vm DRIVER KERNEL [vm.py options]: a guest with the selftests'
+# userland and sources shared (ynl: tests/vm/ynl.sh, latelog.sh), held
+# shared against a newer chroot's pruning (as tests/kselftest/run.sh does)
+ksft_vm() {
+	local src root
+	if ! src=$(qemu-setup/kselftests.sh src) || ! root=$(qemu-setup/kselftests.sh root); then
+		echo "not ok 1 - the selftests' userland for ynl"
+		return 1
+	fi
+	exec 7>"$root.lock"
+	flock -s 7
+	vm "$@" --share "$root:ppvroot" --share "$src:ppvksft"
+}
+
 # The suite every driver passes unchanged (virtio_net proves the harness).
 BASIC="load link ping counters iperf_tcp unload"
 # What ppvnet passes on top: UDP counts, TX completions of a paused sender
@@ -33,7 +47,9 @@ BASIC="load link ping counters iperf_tcp unload"
 # which virtio_net passes too).
 # Software TX timestamps start at the Ethernet header; forwarded packets
 # leave with their checksums finished (tstamp, csumfwd: virtio_net too).
-PPV="load link ping counters iperf_tcp udp txidle stats ctrl linkset xfer mtu flap tstamp csumfwd cycles unload"
+# ECN through TSO and guest TSO, both ways (ecn: netem in the guest marks
+# CE; not on the debug kernel, which has no netem)
+PPV="load link ping counters iperf_tcp udp txidle stats ctrl linkset xfer ecn mtu flap tstamp csumfwd cycles unload"
 # A TX ring that fills (stops and wakes) and netconsole under load with
 # netpoll's budget-0 polls: with indirect tables and the header in the
 # skb's headroom a packet takes one descriptor, and QEMU drains 256 of them
@@ -103,20 +119,30 @@ debug_cmd() {
 	# (no mergeable buffers: the walk covers their open path; with hash
 	# report, so the 20-byte header and the hash command's fail_ctrl walk
 	# are in it) and of
-	# small buffers (no guest offloads), with physical addresses; in each
+	# small buffers (no guest offloads; hash report too, so each of the
+	# three layouts carries the hash), with physical addresses; in each
 	# layout also MTU changes and rmmod during iperf3 both ways
 	debug-vm-ppvnet-faults)
 		vm ppvnet debug --device-opts iommu_platform=on \
 			--append ppv.env.PPV_FI_SECONDS=20 \
 			--tests "load link faults faults_load lie cc txstall refill64 deadreset" ;;
+	# two queue pairs under faults: the probe and open walks unwind pair
+	# 1 after pair 0 succeeded, the per-pair IRQ requests, the shared
+	# vector fallback of fail_vectors; rebuilds (MTU, -G, -L) that fail
+	# under load (rebuildfi); lies met by either pair, the control state
+	# replayed after each reset
+	debug-vm-ppvnet-faults-mq)
+		vm ppvnet debug --queues 2 --device-opts iommu_platform=on \
+			--append "ppv.env.PPV_QUEUES=2" \
+			--tests "load link faults rebuildfi lie unload" ;;
 	debug-vm-ppvnet-faults-big)
 		vm ppvnet debug --device-opts mrg_rxbuf=off,hash=on \
 			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
 			--tests "load link hash hashnone cc faults faults_load xfer mtuload rmmod_busy unload" ;;
 	debug-vm-ppvnet-faults-small)
-		vm ppvnet debug --device-opts "$ALLOFF" \
-			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
-			--tests "load link faults_load xfer truesize mtuload rmmod_busy unload" ;;
+		vm ppvnet debug --device-opts "$ALLOFF,hash=on" \
+			--append "$fi15 $m6 ppv.env.PPV_HASH_LOAD=0 ppv.env.PPV_FI_RXSITE=fail_rx_page ppv.env.PPV_FI_RUNS=fail_rx_page:10:rx0_refill_fail;fail_tx_map:1:tx0_errors" \
+			--tests "load link hash faults_load xfer truesize mtuload rmmod_busy unload" ;;
 	# DMA-API debug checks every buffer mapping here: the device offers
 	# ACCESS_PLATFORM, so ppvnet maps through the DMA API (the other
 	# phases, but faults, use physical addresses, the default); with hash
@@ -126,7 +152,7 @@ debug_cmd() {
 		vm ppvnet debug --device-opts iommu_platform=on,hash=on --queues 2 \
 			--s3 \
 			--append "ppv.env.PPV_CYCLES=8 ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=4 ppv.env.PPV_S3=1" \
-			--tests "${PPV% unload} mq polltail pm debugfs unload" ;;
+			--tests "$(echo "${PPV% unload}" | sed 's/ ecn / /') mq polltail pm debugfs unload" ;;
 	# RSS commands through the DMA API, and the fail_ctrl walks of
 	# ethtool -X and -N
 	debug-vm-ppvnet-rss)
@@ -142,7 +168,7 @@ debug_cmd() {
 		echo "no debug phase $1"; return 1 ;;
 	esac
 }
-DEBUG_VM="debug-vm-ppvnet-faults debug-vm-ppvnet debug-vm-ppvnet-faults-big debug-vm-ppvnet-life debug-vm-ppvnet-faults-small debug-vm-ppvnet-txtimer debug-vm-ppvnet-rss debug-vm-virtio_net"
+DEBUG_VM="debug-vm-ppvnet-faults debug-vm-ppvnet debug-vm-ppvnet-faults-mq debug-vm-ppvnet-faults-big debug-vm-ppvnet-life debug-vm-ppvnet-faults-small debug-vm-ppvnet-txtimer debug-vm-ppvnet-rss debug-vm-virtio_net"
 DEBUG_PHASES="debug-kernel $DEBUG_VM"
 # The debug lane: the debug kernel's phases run next to the others. A TCG
 # guest keeps the machine about half busy (52 % of 2 cores over the debug
@@ -243,7 +269,8 @@ phase harness tests/harness/run.sh
 # after the harness, whose stale-namespace test wants the only vm.py running
 lane_start
 phase vm-virtio_net-6.1 vm virtio_net default --tests "${BASIC% unload} ctrl tstamp csumfwd bind unload"
-phase vm-ppvnet-6.1 vm ppvnet default --tests "$PPV"
+# 8 load/unload cycles (make stress runs 100)
+phase vm-ppvnet-6.1 vm ppvnet default --append ppv.env.PPV_CYCLES=8 --tests "$PPV"
 # (the wait for late messages, 65 s, on 6.12 and the debug kernel only)
 phase vm-ppvnet-6.1-life vm ppvnet default --timeout 600 --append "$LIFE_N" --tests "${LIFE% latelog}"
 # Two queue pairs (mq=on): traffic on both, ethtool -L and -G under load,
@@ -290,7 +317,7 @@ phase vm-ppvnet-6.1-txtimer vm ppvnet default --device-opts "$TXTIMER" --tests "
 XMB=ppv.env.PPV_XFER_MB=4
 feat_phase() {	# property expected-ethtool-k [more tests]
 	phase "vm-ppvnet-6.1-$1=off" vm ppvnet default --device-opts "$1=off" \
-		--append "$XMB ${2:+ppv.env.PPV_EXPECT_K=$2}" --tests "load link xfer ${3:-} unload"
+		--append "$XMB ppv.env.PPV_XFER_K_ROUNDS=0 ${2:+ppv.env.PPV_EXPECT_K=$2}" --tests "load link xfer ${3:-} unload"
 }
 feat_phase csum tx-checksumming:off,tcp-segmentation-offload:off
 feat_phase guest_csum rx-checksumming:off,rx-gro-hw:off
@@ -316,16 +343,28 @@ phase vm-ppvnet-6.1-iommu vm ppvnet default --iommu --append "$XMB" \
 phase vm-ppvnet-6.1-iommu_platform vm ppvnet default --iommu --device-opts iommu_platform=on \
 	--append "$XMB ppv.env.PPV_WANT_AP=1" --tests "load link iommu xfer unload"
 phase vm-virtio_net-6.12 vm virtio_net 6.12 --tests "$BASIC"
-# 5 load/unload cycles on the other kernels (20 on 6.1)
+# 5 load/unload cycles on the other kernels (8 on 6.1)
 phase vm-ppvnet-6.12 vm ppvnet 6.12 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
-phase vm-ppvnet-6.12-life vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
+phase vm-ppvnet-6.12-life ksft_vm ppvnet 6.12 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
 # the full ring without event index (stops and wakes by the flags alone)
 phase vm-ppvnet-6.12-txtimer-noevidx vm ppvnet 6.12 --device-opts "event_idx=off,$TXTIMER" \
 	--tests "$TXFULL"
+# The code behind ppv_compat.h where it differs from 6.1 (queue NAPIs and
+# the page pool's netdev since 6.8, ethtool_rxfh_param since 6.8, qstats
+# since 6.10, hrtimer_setup since 6.13): ethtool -L and -G under load and
+# RSS with hash report on 6.12 and 7.3, netdev netlink (ynl: queues,
+# NAPIs, qstats, page pools) on 7.3 as on 6.12 (kselftest-6.12), and the
+# lifecycle under load on 7.3
+phase vm-ppvnet-6.12-mq vm ppvnet 6.12 --queues 2 \
+	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=3" --tests "load link mq unload"
+phase vm-ppvnet-6.12-rss vm ppvnet 6.12 $RSS "load link rss hash hashnone unload"
 # The kernel's own drivers/net selftests (linux-source-6.12) on 6.12 with
-# an e1000 as their remote end, virtio_net then ppvnet, compared case by
-# case; ppvnet's guest also reads netdev netlink with ynl (make kselftest)
-phase kselftest-6.12 tests/kselftest/run.sh
+# an e1000 as their remote end: ppvnet, judged case by case against the
+# committed baseline of virtio_net's results
+# (tests/kselftest/baseline-6.12.txt); its guest also reads netdev netlink
+# with ynl. make kselftest runs virtio_net too and fails when it drifts
+# from the baseline.
+phase kselftest-6.12 env PPV_KSFT_VIRTIO=0 tests/kselftest/run.sh
 # hw/pp_alloc_fail.py needs fail_function: a 6.12 kernel of our own build
 # (KERNEL=fault, about 18 min on 2 cores), which does not fit this run's
 # time budget from an empty cache next to the debug kernel: make
@@ -345,7 +384,10 @@ phase kselftest-fault kselftest_fault
 # ppvnet.ko built in the trixie chroot
 phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "${BASIC% unload} xfer unload"
 phase vm-ppvnet-7.3 vm ppvnet 7.3 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
-phase vm-ppvnet-7.3-rss vm ppvnet 7.3 $RSS "load link rss hash unload"
+phase vm-ppvnet-7.3-rss vm ppvnet 7.3 $RSS "load link rss hash hashnone unload"
+phase vm-ppvnet-7.3-mq ksft_vm ppvnet 7.3 --queues 2 \
+	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=3" --tests "load link mq ynl unload"
+phase vm-ppvnet-7.3-life ksft_vm ppvnet 7.3 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on
 # the normal kernel; fewer on the debug kernel (make stress KERNEL=debug),
