@@ -330,6 +330,12 @@ class Vm:
                 t.daemon = True
                 t.start()
                 return "ok"
+            # QEMU's own CPU time so far, clock ticks (USER_HZ) of user +
+            # system time per kind of thread: "main N vcpu N other N"
+            # (tools/bench.sh: the device model's work, which runs in the
+            # main loop, per byte and per packet next to the guest's)
+            if req == "qemustat":
+                return self.qemustat()
             # the NIC's receive filter as QEMU holds it, one line of JSON
             if req == "rxfilter":
                 r = self.qmp.cmd("query-rx-filter")
@@ -434,6 +440,26 @@ class Vm:
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, timeout=100)
         return "ok" if r.returncode == 0 else "error " + r.stdout.strip()
+
+    def qemustat(self):
+        t = {"main": 0, "vcpu": 0, "other": 0}
+        pid = self.qemu.pid
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    st = f.read()
+            except OSError:
+                continue     # a thread that just ended
+            comm = st[st.index("(") + 1:st.rindex(")")]
+            f = st[st.rindex(")") + 2:].split()
+            ticks = int(f[11]) + int(f[12])    # utime, stime
+            if int(tid) == pid:
+                t["main"] += ticks
+            elif comm.startswith("CPU "):
+                t["vcpu"] += ticks
+            else:
+                t["other"] += ticks
+        return " ".join(f"{k} {v}" for k, v in t.items())
 
     # Gratuitous ARPs and unsolicited IPv6 neighbour advertisements on the
     # host's tap (tests/vm/ctrl.sh: the guest's announcement): "garp start

@@ -82,7 +82,11 @@ metrics = [("tcp_tx", "Mbit/s", "high"), ("tcp_rx", "Mbit/s", "high"),
            ("udp64_tx_ns_pkt", "ns/pkt", "low"), ("udp64_rx_ns_pkt", "ns/pkt", "low"),
            ("pp_recycle_pct", "%", "high"),
            ("tcp_tx_irq_kpkt", "irq/kpkt", "low"), ("tcp_rx_irq_kpkt", "irq/kpkt", "low"),
-           ("udp64_tx_irq_kpkt", "irq/kpkt", "low"), ("udp64_rx_irq_kpkt", "irq/kpkt", "low")]
+           ("udp64_tx_irq_kpkt", "irq/kpkt", "low"), ("udp64_rx_irq_kpkt", "irq/kpkt", "low"),
+           ("tcp_tx_kick_kpkt", "kick/kpkt", "low"), ("tcp_rx_kick_kpkt", "kick/kpkt", "low"),
+           ("udp64_tx_kick_kpkt", "kick/kpkt", "low"), ("udp64_rx_kick_kpkt", "kick/kpkt", "low"),
+           ("tcp_tx_qemu_us_kb", "us/kB", "low"), ("tcp_rx_qemu_us_kb", "us/kB", "low"),
+           ("udp64_tx_qemu_ns_pkt", "ns/pkt", "low"), ("udp64_rx_qemu_ns_pkt", "ns/pkt", "low")]
 def fmt(v):
     return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
 with open(f"{out}/summary.csv", "w", newline="") as f:

@@ -10,6 +10,10 @@
 #   udp64_tx/udp64_rx    64-byte UDP packets/s that reached the receiver
 #   udp64_tx_sent/...    packets/s the sender got out
 #   udp64_tx_ns_pkt/...  guest CPU nanoseconds per packet on the interface
+#   <row>_irq_kpkt       guest interrupts per 1000 packets on the interface
+#   <row>_kick_kpkt      notifications to the device per 1000 packets
+#   <row>_qemu_us_kb/... QEMU's main thread (the device model) in host CPU
+#                        time per kB / per packet (vm.py's qemustat)
 #   pp_recycle_pct       ppvnet, during tcp_rx: RX pages the page pool
 #                        served from recycled ones (1 - pp_fresh/pp_pages)
 # PPV_BENCH_STREAMS=N (tools/bench.sh QUEUES=2): N TCP streams each way,
@@ -58,15 +62,31 @@ ppsum() { if [ "$DRIVER" = ppvnet ]; then ethtool_qsum rx "$1"; else echo 0; fi;
 # cost NAME DIR FIELD COMMAND...: run COMMAND, print its cost
 #   FIELD bytes: microseconds per kB; packets: nanoseconds per packet
 intr() { awk '$1 == "intr" { print $2 }' /proc/stat; }
+# notifications to the device so far: every "kicks" counter of ethtool -S
+# (ppvnet's rxN_/txN_kicks, virtio_net's rx_queue_N_/tx_queue_N_kicks)
+kicks() { ethtool -S "$IF" | awk '$1 ~ /kicks:$/ { s += $2 } END { print s + 0 }'; }
+# QEMU's main thread (the device model: virtio-net's rings, the tap) in
+# host clock ticks, from the host (vm.py's qemustat)
+qmain() { host qemustat | awk '{ print $2 + 0 }'; }
 cost() {
-	local name=$1 dir=$2 field=$3 b0 b1 n0 n1 i0 i1 p0 p1
+	local name=$1 dir=$2 field=$3 b0 b1 n0 n1 i0 i1 p0 p1 k0 k1 q0 q1
 	shift 3
 	b0=$(busy); n0=$(ip_stat "$dir" "$field"); i0=$(intr); p0=$(ip_stat "$dir" packets)
+	k0=$(kicks); q0=$(qmain)
 	"$@"
 	b1=$(busy); n1=$(ip_stat "$dir" "$field"); i1=$(intr); p1=$(ip_stat "$dir" packets)
-	# interrupts per 1000 packets on the interface (all of the guest's)
+	k1=$(kicks); q1=$(qmain)
+	# interrupts and notifications per 1000 packets on the interface
+	# (interrupts: all of the guest's)
 	awk -v i=$((i1 - i0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_irq_kpkt" 'BEGIN {
 		if (p > 0) printf "# BENCH %s %.2f\n", m, 1000 * i / p }'
+	awk -v i=$((k1 - k0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_kick_kpkt" 'BEGIN {
+		if (p > 0) printf "# BENCH %s %.2f\n", m, 1000 * i / p }'
+	# the device model's host CPU time, as the guest's below
+	awk -v t=$((q1 - q0)) -v n=$((n1 - n0)) -v f="$field" -v hz=100 -v m="${name%_*_*}_qemu" 'BEGIN {
+		if (n <= 0) exit
+		if (f == "bytes") printf "# BENCH %s_us_kb %.3f\n", m, t / hz * 1e6 / (n / 1024)
+		else printf "# BENCH %s_ns_pkt %.1f\n", m, t / hz * 1e9 / n }'
 	awk -v t=$((b1 - b0)) -v n=$((n1 - n0)) -v f="$field" -v hz=$HZ_USER -v m="$name" 'BEGIN {
 		if (n <= 0) { print "# BENCH " m " 0"; exit }
 		if (f == "bytes") printf "# BENCH %s %.3f\n", m, t / hz * 1e6 / (n / 1024)
