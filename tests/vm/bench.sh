@@ -82,6 +82,9 @@ cost() {
 		if (p > 0) printf "# BENCH %s %.2f\n", m, 1000 * i / p }'
 	awk -v i=$((k1 - k0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_kick_kpkt" 'BEGIN {
 		if (p > 0) printf "# BENCH %s %.2f\n", m, 1000 * i / p }'
+	# bytes per packet on the interface (TSO and GRO sizes)
+	[ "$field" = bytes ] && awk -v b=$((n1 - n0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_bytes_pkt" 'BEGIN {
+		if (p > 0) printf "# BENCH %s %.0f\n", m, b / p }'
 	# the device model's host CPU time, as the guest's below
 	awk -v t=$((q1 - q0)) -v n=$((n1 - n0)) -v f="$field" -v hz=100 -v m="${name%_*_*}_qemu" 'BEGIN {
 		if (n <= 0) exit
