@@ -87,7 +87,8 @@ metrics = [("tcp_tx", "Mbit/s", "high"), ("tcp_rx", "Mbit/s", "high"),
            ("udp64_tx_kick_kpkt", "kick/kpkt", "low"), ("udp64_rx_kick_kpkt", "kick/kpkt", "low"),
            ("tcp_tx_qemu_us_kb", "us/kB", "low"), ("tcp_rx_qemu_us_kb", "us/kB", "low"),
            ("udp64_tx_qemu_ns_pkt", "ns/pkt", "low"), ("udp64_rx_qemu_ns_pkt", "ns/pkt", "low"),
-           ("tcp_tx_bytes_pkt", "B/pkt", "high"), ("tcp_rx_bytes_pkt", "B/pkt", "high")]
+           ("tcp_tx_bytes_pkt", "B/pkt", "high"), ("tcp_rx_bytes_pkt", "B/pkt", "high"),
+           ("tcp_rx_bufs_pkt", "buf/pkt", "low")]
 def fmt(v):
     return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
 with open(f"{out}/summary.csv", "w", newline="") as f:

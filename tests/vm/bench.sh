@@ -129,9 +129,12 @@ udp() {	# dir
 
 P=${PPV_BENCH_STREAMS:-1}
 cost tcp_tx_us_kb tx bytes tcp tx
-f0=$(ppsum pp_fresh); g0=$(ppsum pp_pages)
+f0=$(ppsum pp_fresh); g0=$(ppsum pp_pages); u0=$(ppsum bufs); k0=$(ppsum packets)
 cost tcp_rx_us_kb rx bytes tcp rx
-f1=$(ppsum pp_fresh); g1=$(ppsum pp_pages)
+f1=$(ppsum pp_fresh); g1=$(ppsum pp_pages); u1=$(ppsum bufs); k1=$(ppsum packets)
+# ppvnet: RX buffers the device filled per packet it delivered
+[ $((k1 - k0)) -gt 0 ] && awk -v u=$((u1 - u0)) -v k=$((k1 - k0)) 'BEGIN {
+	printf "# BENCH tcp_rx_bufs_pkt %.2f\n", u / k }'
 if [ "$DRIVER" = ppvnet ] && [ $((g1 - g0)) -gt 0 ]; then
 	awk -v f=$((f1 - f0)) -v g=$((g1 - g0)) 'BEGIN { printf "# BENCH pp_recycle_pct %.2f\n", 100 * (1 - f / g) }'
 	diag "page pool during tcp_rx: $((g1 - g0)) pages handed out, $((f1 - f0)) fresh from the page allocator"
