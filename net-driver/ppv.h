@@ -3,7 +3,9 @@
  * ppvnet: structures shared by the driver's files.
  *
  * One queue pair (RX queue 2n, TX queue 2n+1 in virtio-net numbering) has
- * one NAPI context and one MSI-X vector. Ring memory, page pools and IRQs
+ * a NAPI context for both rings, and with an MSI-X vector per queue one
+ * more for TX completions (ppv_irq.c says which layout when). Ring memory,
+ * page pools and IRQs
  * exist only while the interface is up; statistics live as long as the
  * netdev, so they survive down/up.
  */
@@ -11,6 +13,7 @@
 #define _PPV_H
 
 #include <linux/average.h>
+#include <linux/cpuhotplug.h>
 #include <linux/dma-mapping.h>
 #include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
@@ -205,6 +208,7 @@ struct ppv_queue {
 struct ppv_priv;
 
 enum ppv_irq_mode {
+	PPV_IRQ_SPLIT,		/* MSI-X: config, then RX and TX of each pair */
 	PPV_IRQ_PER_QP,		/* MSI-X: config, then one vector per pair */
 	PPV_IRQ_SHARED,		/* MSI-X: config, one vector for all queues */
 	PPV_IRQ_INTX,
@@ -236,7 +240,11 @@ struct ppv_qp {
 	struct napi_struct napi;
 	unsigned int index;		/* queue pair number */
 	char irq_name[IFNAMSIZ + 16];
-	int irq;			/* requested MSI-X IRQ, or 0 */
+	int irq;			/* requested MSI-X IRQ (RX's if split), or 0 */
+	/* PPV_IRQ_SPLIT: TX completions have a vector and a NAPI of their own */
+	struct napi_struct tx_napi;
+	char tx_irq_name[IFNAMSIZ + 16];
+	int tx_irq;			/* requested MSI-X IRQ, or 0 */
 
 	struct ppv_queue rxq;
 	struct page_pool *pool;
@@ -275,6 +283,7 @@ struct ppv_qp {
 	struct ppv_rx_stats rx_stats;
 	struct ppv_tx_stats tx_stats;
 	struct ppv_irq_stats irq_stats;
+	struct ppv_irq_stats tx_irq_stats;	/* PPV_IRQ_SPLIT: TX's vector */
 	struct ppv_timer_stats timer_stats;
 };
 
@@ -304,6 +313,17 @@ struct ppv_priv {
 	int queue_irq;			/* PPV_IRQ_SHARED: the queues' IRQ, or 0 */
 	char queue_irq_name[IFNAMSIZ + 16];
 	struct work_struct config_work;
+	/*
+	 * The IRQs' CPUs and the XPS map follow the online CPUs
+	 * (ppv_irq_spread()): from ppv_up() and from the CPU hotplug
+	 * callbacks, which take no rtnl. irq_lock (after the CPU hotplug
+	 * lock) guards irqs_spread: set while the IRQs are requested and
+	 * nqp is stable.
+	 */
+	struct hlist_node cpuhp_node;
+	bool cpuhp_added;
+	struct mutex irq_lock;
+	bool irqs_spread;
 
 	/*
 	 * Refill works may be scheduled only while refill_enabled is set,
@@ -441,6 +461,12 @@ static inline void ppv_qp_schedule(struct ppv_qp *qp)
 	}
 }
 
+/* TX completions have their own vector and NAPI (ppv_irq.c) */
+static inline bool ppv_split(const struct ppv_priv *priv)
+{
+	return priv->irq_mode == PPV_IRQ_SPLIT;
+}
+
 /* ppv_main.c */
 int ppv_reshape(struct net_device *dev, unsigned int nqp, u16 rx_ring,
 		u16 tx_ring);
@@ -473,13 +499,18 @@ void ppv_debugfs_add(struct ppv_priv *priv);
 void ppv_debugfs_remove(struct ppv_priv *priv);
 
 /* ppv_irq.c */
+int ppv_cpuhp_init(void);
+void ppv_cpuhp_exit(void);
+int ppv_cpuhp_add(struct ppv_priv *priv);
+void ppv_cpuhp_remove(struct ppv_priv *priv);
 int ppv_alloc_vectors(struct ppv_priv *priv, unsigned int max_qp);
 const char *ppv_irq_mode_name(const struct ppv_priv *priv);
 u16 ppv_qp_vector(const struct ppv_priv *priv, unsigned int i);
+u16 ppv_tx_vector(const struct ppv_priv *priv, unsigned int i);
 u16 ppv_config_vector(const struct ppv_priv *priv);
 int ppv_qp_irq(const struct ppv_priv *priv, unsigned int i);
-unsigned int ppv_qp_cpu(const struct ppv_priv *priv, unsigned int i);
 int ppv_request_irqs(struct ppv_priv *priv);
+void ppv_irq_spread_start(struct ppv_priv *priv);
 void ppv_free_irqs(struct ppv_priv *priv);
 
 /* ppv_rx.c */
@@ -499,6 +530,8 @@ void ppv_tx_cache_destroy(void);
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev);
 unsigned int ppv_tx_complete(struct ppv_qp *qp, struct netdev_queue *txq,
 			     int budget);
+int ppv_tx_poll(struct napi_struct *napi, int budget);
+void ppv_tx_schedule(struct ppv_qp *qp);
 /* ppv_tx_arm()'s @reaped after a kick */
 #define PPV_TX_KICKED	(-1)
 bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,

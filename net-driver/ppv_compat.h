@@ -105,16 +105,20 @@ static inline void ppv_hrtimer_setup(struct hrtimer *t,
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
-				      struct napi_struct *napi, int irq)
+				      struct napi_struct *rx, int rx_irq,
+				      struct napi_struct *tx, int tx_irq)
 {
-	if (napi && irq > 0)
-		netif_napi_set_irq(napi, irq);
-	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, napi);
-	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, napi);
+	if (rx && rx_irq > 0)
+		netif_napi_set_irq(rx, rx_irq);
+	if (tx && tx != rx && tx_irq > 0)
+		netif_napi_set_irq(tx, tx_irq);
+	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, rx);
+	netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_TX, tx);
 }
 #else
 static inline void ppv_queue_set_napi(struct net_device *dev, unsigned int i,
-				      struct napi_struct *napi, int irq)
+				      struct napi_struct *rx, int rx_irq,
+				      struct napi_struct *tx, int tx_irq)
 {
 }
 #endif

@@ -47,15 +47,21 @@ static const struct ppv_stat_desc ppv_irq_stat_desc[] = {
 	{ "interrupts", offsetof(struct ppv_irq_stats, irqs) },
 };
 
+/* split vectors: TX's own (0 otherwise) */
+static const struct ppv_stat_desc ppv_txirq_stat_desc[] = {
+	{ "tx_interrupts", offsetof(struct ppv_irq_stats, irqs) },
+};
+
 static const struct ppv_stat_desc ppv_timer_stat_desc[] = {
 	{ "tx_timer", offsetof(struct ppv_timer_stats, tx_timer) },
 };
 
 #define PPV_IRQ_NSTATS	ARRAY_SIZE(ppv_irq_stat_desc)
+#define PPV_TXIRQ_NSTATS	ARRAY_SIZE(ppv_txirq_stat_desc)
 #define PPV_TIMER_NSTATS	ARRAY_SIZE(ppv_timer_stat_desc)
 /* per queue pair: rx, rx pp_fresh, tx, interrupts and timers */
 #define PPV_QP_NSTATS	(PPV_RX_NSTATS + 1 + PPV_TX_NSTATS + PPV_IRQ_NSTATS + \
-			 PPV_TIMER_NSTATS)
+			 PPV_TXIRQ_NSTATS + PPV_TIMER_NSTATS)
 
 /* device-wide counters, before the per-queue ones */
 static const char * const ppv_dev_stat_names[] = {
@@ -154,6 +160,8 @@ static void ppv_get_strings(struct net_device *dev, u32 sset, u8 *data)
 			ethtool_sprintf(&data, "tx%u_%s", q, ppv_tx_stat_desc[i].name);
 		for (i = 0; i < PPV_IRQ_NSTATS; i++)
 			ethtool_sprintf(&data, "qp%u_%s", q, ppv_irq_stat_desc[i].name);
+		for (i = 0; i < PPV_TXIRQ_NSTATS; i++)
+			ethtool_sprintf(&data, "qp%u_%s", q, ppv_txirq_stat_desc[i].name);
 		for (i = 0; i < PPV_TIMER_NSTATS; i++)
 			ethtool_sprintf(&data, "qp%u_%s", q, ppv_timer_stat_desc[i].name);
 	}
@@ -192,6 +200,9 @@ static void ppv_get_ethtool_stats(struct net_device *dev,
 		ppv_read_stats(&qp->irq_stats.syncp, &qp->irq_stats,
 			       ppv_irq_stat_desc, PPV_IRQ_NSTATS, data);
 		data += PPV_IRQ_NSTATS;
+		ppv_read_stats(&qp->tx_irq_stats.syncp, &qp->tx_irq_stats,
+			       ppv_txirq_stat_desc, PPV_TXIRQ_NSTATS, data);
+		data += PPV_TXIRQ_NSTATS;
 		ppv_read_stats(&qp->timer_stats.syncp, &qp->timer_stats,
 			       ppv_timer_stat_desc, PPV_TIMER_NSTATS, data);
 		data += PPV_TIMER_NSTATS;

@@ -36,6 +36,7 @@ static const char * const ppv_fault_names[PPV_FAULT_NR] = {
 	[PPV_FAULT_TX_STALL]	= "stall_tx_used",
 	[PPV_FAULT_RX_DATA_VALID] = "lie_rx_data_valid",
 	[PPV_FAULT_CC_GUEST]	= "fake_cc_guest",
+	[PPV_FAULT_CPUHP]	= "fail_cpuhp",
 };
 
 static struct fault_attr ppv_fault_attr[PPV_FAULT_NR];

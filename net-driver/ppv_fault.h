@@ -39,6 +39,7 @@ enum ppv_fault_site {
 	PPV_FAULT_TX_STALL,	/* TX: the device returns no used entry any more */
 	PPV_FAULT_RX_DATA_VALID, /* RX: DATA_VALID added to a NEEDS_CSUM header */
 	PPV_FAULT_CC_GUEST,	/* probe: the guest's memory looks encrypted */
+	PPV_FAULT_CPUHP,	/* probe: CPU hotplug instance registration */
 	PPV_FAULT_NR
 };
 

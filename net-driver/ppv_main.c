@@ -39,6 +39,27 @@
  * nothing after it touches a ring: entries that came meanwhile keep the
  * poll going (return @budget) instead of being rescheduled afterwards.
  */
+/*
+ * Split vectors: the RX poll takes the TX completions it finds on its way,
+ * as virtio_net's virtnet_poll_cleantx() does, when the xmit lock is free:
+ * fewer TX interrupts and timer runs, no waiting on the sending CPU.
+ */
+static void ppv_poll_cleantx(struct ppv_qp *qp, struct netdev_queue *txq,
+			     int budget)
+{
+	unsigned int reaped;
+	bool more = false;
+
+	if (!ppv_vring_has_used(&qp->txq.vr) || !__netif_tx_trylock(txq))
+		return;
+	reaped = ppv_tx_complete(qp, txq, budget);
+	if (reaped)
+		more = ppv_tx_arm(qp, txq, reaped, false);
+	__netif_tx_unlock(txq);
+	if (more)
+		napi_schedule(&qp->tx_napi);
+}
+
 static int ppv_poll(struct napi_struct *napi, int budget)
 {
 	struct ppv_qp *qp = container_of(napi, struct ppv_qp, napi);
@@ -61,26 +82,33 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 	}
 
 	ppv_stat_inc(&qp->rx_stats, polls);
-	/* softirq: ppv_start_xmit() runs with BHs off, so never under us here */
-	__netif_tx_lock(txq, smp_processor_id());
-	reaped = ppv_tx_complete(qp, txq, budget);
-	__netif_tx_unlock(txq);
+	if (ppv_split(qp->priv)) {
+		ppv_poll_cleantx(qp, txq, budget);
+		reaped = 0;
+	} else {
+		/* softirq: ppv_start_xmit() runs with BHs off, never under us */
+		__netif_tx_lock(txq, smp_processor_id());
+		reaped = ppv_tx_complete(qp, txq, budget);
+		__netif_tx_unlock(txq);
+	}
 
 	done = ppv_rx_poll(qp, budget);
 	if (done >= budget)
 		return budget;
-	/*
-	 * both rings, always: either may have work waiting. TX asks for an
-	 * interrupt only while its queue is stopped; else ppv_start_xmit()
-	 * and the TX timer reap (ppv_tx_arm()).
-	 */
 	more = ppv_vring_enable_cb(&qp->rxq.vr);
-	__netif_tx_lock(txq, smp_processor_id());
-	timer = READ_ONCE(qp->tx_timer_fired);
-	if (timer)
-		WRITE_ONCE(qp->tx_timer_fired, false);
-	more |= ppv_tx_arm(qp, txq, reaped, timer);
-	__netif_tx_unlock(txq);
+	if (!ppv_split(qp->priv)) {
+		/*
+		 * both rings, always: either may have work waiting. TX asks
+		 * for an interrupt only while its queue is stopped; else
+		 * ppv_start_xmit() and the TX timer reap (ppv_tx_arm()).
+		 */
+		__netif_tx_lock(txq, smp_processor_id());
+		timer = READ_ONCE(qp->tx_timer_fired);
+		if (timer)
+			WRITE_ONCE(qp->tx_timer_fired, false);
+		more |= ppv_tx_arm(qp, txq, reaped, timer);
+		__netif_tx_unlock(txq);
+	}
 	if (more) {
 		/* poll again at once, without the interrupt meanwhile */
 		ppv_vring_disable_cb(&qp->rxq.vr);
@@ -153,13 +181,12 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 
 	for (i = 0; i < priv->nqp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
-		u16 vec = ppv_qp_vector(priv, i);
-
-		err = ppv_queue_setup(priv, &qp->rxq, 2 * i, vec, priv->rx_ring);
+		err = ppv_queue_setup(priv, &qp->rxq, 2 * i,
+				      ppv_qp_vector(priv, i), priv->rx_ring);
 		if (err)
 			return err;
-		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1, vec,
-				      priv->tx_ring);
+		err = ppv_queue_setup(priv, &qp->txq, 2 * i + 1,
+				      ppv_tx_vector(priv, i), priv->tx_ring);
 		if (err)
 			return err;
 		/*
@@ -185,30 +212,6 @@ static void ppv_refill_enable(struct ppv_priv *priv, bool on)
 }
 
 static void ppv_down(struct ppv_priv *priv, bool rebuild);
-
-/*
- * Transmit on the queue pair whose interrupt goes to this CPU: CPU c sends
- * on pair c mod nqp (ppv_qp_cpu() spreads the IRQs the same way). Only a
- * hint: a failure costs locality, not correctness.
- */
-static void ppv_set_xps(struct ppv_priv *priv)
-{
-	cpumask_var_t mask;
-	unsigned int i, cpu, n = 0;
-
-	if (priv->nqp == 1 || !zalloc_cpumask_var(&mask, GFP_KERNEL))
-		return;
-	for (i = 0; i < priv->nqp; i++) {
-		cpumask_clear(mask);
-		n = 0;
-		for_each_online_cpu(cpu)
-			if (n++ % priv->nqp == i)
-				cpumask_set_cpu(cpu, mask);
-		if (netif_set_xps_queue(priv->dev, mask, i))
-			netdev_warn(priv->dev, "no XPS map for queue %u\n", i);
-	}
-	free_cpumask_var(mask);
-}
 
 /* Build the datapath and start it: ndo_open and every rebuild. rtnl held. */
 static int ppv_up(struct ppv_priv *priv)
@@ -251,7 +254,14 @@ static int ppv_up(struct ppv_priv *priv)
 		if (ppv_rx_low(qp))
 			ppv_rx_schedule_refill(qp, HZ / 50);
 		napi_enable(&qp->napi);
-		ppv_queue_set_napi(dev, i, &qp->napi, ppv_qp_irq(priv, i));
+		if (ppv_split(priv)) {
+			napi_enable(&qp->tx_napi);
+			ppv_queue_set_napi(dev, i, &qp->napi, qp->irq,
+					   &qp->tx_napi, qp->tx_irq);
+		} else {
+			ppv_queue_set_napi(dev, i, &qp->napi, ppv_qp_irq(priv, i),
+					   &qp->napi, ppv_qp_irq(priv, i));
+		}
 		/*
 		 * An interrupt that came while NAPI was disabled was lost, and
 		 * with event index none comes again until the used ring is
@@ -269,7 +279,7 @@ static int ppv_up(struct ppv_priv *priv)
 		ppv_down(priv, false);
 		return err;
 	}
-	ppv_set_xps(priv);
+	ppv_irq_spread_start(priv);
 	/*
 	 * Wake, not start: after a rebuild the qdisc holds packets that
 	 * ppv_down()'s netif_tx_disable() kept back, and only a wake
@@ -311,8 +321,10 @@ static void ppv_down(struct ppv_priv *priv, bool rebuild)
 	for (i = 0; i < priv->nqp; i++)
 		cancel_delayed_work_sync(&priv->qp[i].refill);
 	for (i = 0; i < priv->nqp; i++) {
-		ppv_queue_set_napi(dev, i, NULL, 0);
+		ppv_queue_set_napi(dev, i, NULL, 0, NULL, 0);
 		napi_disable(&priv->qp[i].napi);
+		if (ppv_split(priv))
+			napi_disable(&priv->qp[i].tx_napi);
 	}
 	/*
 	 * napi_disable() waits for NAPI_STATE_SCHED only: a poll past its
@@ -610,6 +622,7 @@ static void ppv_init_priv(struct ppv_priv *priv, const struct ppv_priv *early,
 	/* as many pairs as CPUs to start with, as virtio_net does */
 	priv->nqp = min(max_qp, num_online_cpus());
 	spin_lock_init(&priv->work_lock);
+	mutex_init(&priv->irq_lock);
 	priv->tx_usecs = PPV_TX_USECS_DEFAULT;
 	INIT_WORK(&priv->config_work, ppv_config_work);
 	INIT_DELAYED_WORK(&priv->reset_work, ppv_reset_work);
@@ -653,6 +666,7 @@ static int ppv_alloc_qps(struct ppv_priv *priv)
 		u64_stats_init(&qp->rx_stats.syncp);
 		u64_stats_init(&qp->tx_stats.syncp);
 		u64_stats_init(&qp->irq_stats.syncp);
+		u64_stats_init(&qp->tx_irq_stats.syncp);
 		u64_stats_init(&qp->timer_stats.syncp);
 		INIT_DELAYED_WORK(&qp->refill, ppv_rx_refill_work);
 		ppv_hrtimer_setup(&qp->tx_timer, ppv_tx_timer);
@@ -661,12 +675,31 @@ static int ppv_alloc_qps(struct ppv_priv *priv)
 	return 0;
 }
 
-static void ppv_free_qps(struct ppv_priv *priv)
+/* Split vectors: each pair's TX NAPI (after ppv_alloc_vectors()). */
+static void ppv_add_tx_napis(struct ppv_priv *priv)
 {
 	unsigned int i;
 
-	for (i = 0; i < priv->max_qp; i++)
+	if (ppv_split(priv))
+		for (i = 0; i < priv->max_qp; i++)
+			netif_napi_add_tx(priv->dev, &priv->qp[i].tx_napi,
+					  ppv_tx_poll);
+}
+
+static void ppv_del_napis(struct ppv_priv *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < priv->max_qp; i++) {
 		netif_napi_del(&priv->qp[i].napi);
+		if (ppv_split(priv))
+			netif_napi_del(&priv->qp[i].tx_napi);
+	}
+}
+
+static void ppv_free_qps(struct ppv_priv *priv)
+{
+	ppv_del_napis(priv);
 	kfree(priv->qp);
 	priv->qp = NULL;
 }
@@ -739,12 +772,17 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	err = ppv_alloc_vectors(priv, priv->max_qp);
 	if (err)
 		goto err_qps;
+	ppv_add_tx_napis(priv);
 	ppv_init_netdev(priv);
+	/* before the netdev can go up: ppv_up() may spread the IRQs */
+	err = ppv_cpuhp_add(priv);
+	if (err)
+		goto err_vectors;
 
 	err = register_netdev(dev);
 	if (err) {
 		dev_err(&pdev->dev, "cannot register netdev: %d\n", err);
-		goto err_vectors;
+		goto err_cpuhp;
 	}
 	ppv_debugfs_add(priv);
 	netdev_info(dev, "ppvnet %s at %s, MAC %pM, features %#llx, %u of %u queue pairs, %s\n",
@@ -753,6 +791,8 @@ static int ppv_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		    ppv_irq_mode_name(priv));
 	return 0;
 
+err_cpuhp:
+	ppv_cpuhp_remove(priv);
 err_vectors:
 	pci_free_irq_vectors(pdev);
 err_qps:
@@ -802,18 +842,17 @@ static void ppv_abandon(struct ppv_priv *priv)
 static void ppv_remove(struct pci_dev *pdev)
 {
 	struct ppv_priv *priv = pci_get_drvdata(pdev);
-	unsigned int i;
 
 	ppv_debugfs_remove(priv);
 	ppv_reset_disable(priv);
 	ppv_ctrl_disable(priv);
 	unregister_netdev(priv->dev);	/* runs ppv_stop() if up */
+	ppv_cpuhp_remove(priv);
 	ppv_reset(priv);
 	cancel_work_sync(&priv->config_work);
 	pci_free_irq_vectors(pdev);
 	if (priv->dead) {
-		for (i = 0; i < priv->max_qp; i++)
-			netif_napi_del(&priv->qp[i].napi);
+		ppv_del_napis(priv);
 		ppv_abandon(priv);
 	} else {
 		ppv_free_qps(priv);
@@ -910,14 +949,22 @@ static int __init ppv_init(void)
 	err = ppv_tx_cache_create();
 	if (err)
 		return err;
+	err = ppv_cpuhp_init();
+	if (err)
+		goto err_cache;
 	ppv_debugfs_init();
 	ppv_fault_init(ppv_debugfs_dir());
 	err = pci_register_driver(&ppv_pci_driver);
-	if (err) {
-		ppv_fault_exit();
-		ppv_debugfs_exit();
-		ppv_tx_cache_destroy();
-	}
+	if (err)
+		goto err_debugfs;
+	return 0;
+
+err_debugfs:
+	ppv_fault_exit();
+	ppv_debugfs_exit();
+	ppv_cpuhp_exit();
+err_cache:
+	ppv_tx_cache_destroy();
 	return err;
 }
 
@@ -926,6 +973,7 @@ static void __exit ppv_exit(void)
 	pci_unregister_driver(&ppv_pci_driver);
 	ppv_fault_exit();
 	ppv_debugfs_exit();
+	ppv_cpuhp_exit();
 	ppv_tx_cache_destroy();
 }
 

@@ -383,7 +383,16 @@ static void ppv_tx_flush(struct ppv_qp *qp, struct netdev_queue *txq)
 {
 	ppv_tx_kick(qp, netif_xmit_stopped(txq));
 	if (ppv_tx_arm(qp, txq, PPV_TX_KICKED, false))
-		napi_schedule(&qp->napi);
+		ppv_tx_schedule(qp);
+}
+
+/* Poll for TX completions: the TX NAPI if split, else the pair's. */
+void ppv_tx_schedule(struct ppv_qp *qp)
+{
+	if (ppv_split(qp->priv))
+		napi_schedule(&qp->tx_napi);
+	else
+		ppv_qp_schedule(qp);
 }
 
 netdev_tx_t ppv_start_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -513,8 +522,42 @@ enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
 
 	ppv_stat_inc(&qp->timer_stats, tx_timer);
 	WRITE_ONCE(qp->tx_timer_fired, true);
-	ppv_qp_schedule(qp);
+	ppv_tx_schedule(qp);
 	return HRTIMER_NORESTART;
+}
+
+/*
+ * Split vectors: the TX NAPI, scheduled by the TX interrupt, the TX timer,
+ * a kick that found its completions already there, and the RX poll.
+ * Reaps, wakes the queue, and decides how the rest will be reaped; its
+ * work does not count against the budget (as virtio_net's TX NAPI).
+ */
+int ppv_tx_poll(struct napi_struct *napi, int budget)
+{
+	struct ppv_qp *qp = container_of(napi, struct ppv_qp, tx_napi);
+	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
+	unsigned int reaped;
+	bool more, timer;
+
+	if (unlikely(!budget)) {
+		/* netpoll, maybe from inside ppv_start_xmit(): see ppv_poll() */
+		if (__netif_tx_trylock(txq)) {
+			ppv_tx_complete(qp, txq, 0);
+			__netif_tx_unlock(txq);
+		}
+		return 0;
+	}
+	__netif_tx_lock(txq, smp_processor_id());
+	reaped = ppv_tx_complete(qp, txq, budget);
+	timer = READ_ONCE(qp->tx_timer_fired);
+	if (timer)
+		WRITE_ONCE(qp->tx_timer_fired, false);
+	more = ppv_tx_arm(qp, txq, reaped, timer);
+	__netif_tx_unlock(txq);
+	if (more)
+		return budget;
+	napi_complete_done(napi, 0);
+	return 0;
 }
 
 /**

@@ -134,7 +134,7 @@ debug_cmd() {
 	debug-vm-ppvnet-faults-mq)
 		vm ppvnet debug --queues 2 --device-opts iommu_platform=on \
 			--append "ppv.env.PPV_QUEUES=2" \
-			--tests "load link faults rebuildfi lie unload" ;;
+			--tests "load link faults rebuildfi lie affinity unload" ;;
 	debug-vm-ppvnet-faults-big)
 		vm ppvnet debug --device-opts mrg_rxbuf=off,hash=on \
 			--append "$fi15 $m6 ppv.env.PPV_FI_RXSITE=fail_rx_big ppv.env.PPV_FI_RUNS=fail_rx_big:10:rx0_refill_fail;fail_rx_skb:1:rx0_skb_fail" \
@@ -304,6 +304,16 @@ phase vm-virtio_net-6.1-pm vm virtio_net default $PM "load link pm unload"
 phase vm-ppvnet-6.1-shared vm ppvnet default --queues 2 --vectors 2 \
 	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=shared" \
 	--tests "load link ping mq unload"
+# a vector per pair (vectors=3 for two pairs: too few for RX and TX
+# each): one NAPI per pair reaps both rings
+phase vm-ppvnet-6.1-perqp vm ppvnet default --queues 2 --vectors 3 \
+	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=2 ppv.env.PPV_IRQ_MODE=perqp" \
+	--tests "load link ping mq txidle unload"
+# the IRQ layout on 4 vCPUs with 2 pairs: RX and TX of each pair on CPUs
+# of their own, after ethtool -L and while CPUs go offline and come back
+# under load
+phase vm-ppvnet-6.1-affinity vm ppvnet default --smp 4 --queues 2 \
+	--append ppv.env.PPV_QUEUES=2 --tests "load link affinity unload"
 phase vm-ppvnet-6.1-intx vm ppvnet default --queues 2 --vectors 0 --tests "load link ping iperf_tcp intx flap unload"
 # no event index: interrupts and kicks by the flags alone
 phase vm-ppvnet-6.1-noevidx vm ppvnet default --device-opts event_idx=off \
@@ -386,7 +396,7 @@ phase vm-virtio_net-7.3 vm virtio_net 7.3 --tests "${BASIC% unload} xfer unload"
 phase vm-ppvnet-7.3 vm ppvnet 7.3 --append ppv.env.PPV_CYCLES=5 --tests "$PPV"
 phase vm-ppvnet-7.3-rss vm ppvnet 7.3 $RSS "load link rss hash hashnone unload"
 phase vm-ppvnet-7.3-mq ksft_vm ppvnet 7.3 --queues 2 \
-	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=3" --tests "load link mq ynl unload"
+	--append "ppv.env.PPV_QUEUES=2 ppv.env.PPV_MQ_CHANGES=3" --tests "load link mq ynl affinity unload"
 phase vm-ppvnet-7.3-life ksft_vm ppvnet 7.3 --timeout 600 --append "$LIFE_N" --tests "$LIFE"
 
 # Stress (make stress, PPV_STRESS=1): the counts of the hardening issue on

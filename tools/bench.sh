@@ -5,10 +5,13 @@
 # and the ratio of the medians, ppvnet / virtio_net.
 #   [ROUNDS=5] [BENCH_SECONDS=5] [KERNEL=default|6.12|7.3] [ICOUNT=1]
 #   [DEVICE_OPTS=mrg_rxbuf=off,...] [COALESCE="tx-usecs 0"] [DRIVERS="ppvnet"]
-#   [QUEUES=2 [STREAMS=4]] [DEFER="2 20000"] tools/bench.sh
-# QUEUES=2 is the multiqueue mode: a device with 2 queue pairs (both
-# drivers use both, one per vCPU), and TCP only, STREAMS (4) streams each
-# way; the UDP rows, a single flow, would use one pair. Not with ICOUNT=1:
+#   [SMP=2] [QUEUES=2 [STREAMS=4]] [DEFER="2 20000"] tools/bench.sh
+# SMP: the guest's vCPUs (2; 1 under ICOUNT=1). Each row's per-vCPU busy
+# time (<row>_cpuN_busy, %) shows a layout that leaves a CPU idle.
+# QUEUES=2: a device with 2 queue pairs (both drivers use both), measured
+# as a user would: one iperf3 client each way, unpinned, the UDP rows too.
+# STREAMS=N (>1) instead runs N TCP streams each way from one iperf3
+# client per vCPU, pinned, to load both pairs, and no UDP rows. Not with ICOUNT=1:
 # QEMU 7.2 under -icount with 2 vCPUs hangs while the guest brings up its
 # second CPU (tried), and with one vCPU a second pair measures nothing.
 # DRIVERS=ppvnet with DEVICE_OPTS measures what one offload buys (its rows
@@ -36,16 +39,18 @@ fi
 out=$top/build/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 extra=()
-[ "${ICOUNT:-0}" = 1 ] && extra=(--icount 2 --smp 1 --cpu default)
+smp=${SMP:-2}
+[ "${ICOUNT:-0}" = 1 ] && smp=1
+if [ "${ICOUNT:-0}" = 1 ]; then extra=(--icount 2 --smp 1 --cpu default); else extra=(--smp "$smp"); fi
 [ -n "${DEVICE_OPTS:-}" ] && extra+=(--device-opts "$DEVICE_OPTS")
 [ -n "${COALESCE:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_COALESCE=${COALESCE// /,}")
 [ -n "${DEFER:-}" ] && extra+=(--append "ppv.env.PPV_BENCH_DEFER=${DEFER// /,}")
 queues=${QUEUES:-1}
-if [ "$queues" -gt 1 ]; then
-	extra+=(--queues "$queues" --append "ppv.env.PPV_BENCH_STREAMS=${STREAMS:-4}")
-fi
-mode="KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0}"
-[ "$queues" = 1 ] || mode="$mode QUEUES=$queues STREAMS=${STREAMS:-4}"
+[ "$queues" -gt 1 ] && extra+=(--queues "$queues")
+[ "${STREAMS:-1}" -gt 1 ] && extra+=(--append "ppv.env.PPV_BENCH_STREAMS=$STREAMS")
+mode="KERNEL=${KERNEL:-default} ICOUNT=${ICOUNT:-0} SMP=$smp"
+[ "$queues" = 1 ] || mode="$mode QUEUES=$queues"
+[ "${STREAMS:-1}" = 1 ] || mode="$mode STREAMS=$STREAMS"
 echo "# bench: $mode ROUNDS=$rounds BENCH_SECONDS=$secs ${DEVICE_OPTS:+DEVICE_OPTS=$DEVICE_OPTS }${COALESCE:+COALESCE=\"$COALESCE\" }${DEFER:+DEFER=\"$DEFER\"}; results in $out" >&2
 
 printf 'round\tdriver\tmetric\tvalue\n' >"$out/raw.tsv"
@@ -89,6 +94,9 @@ metrics = [("tcp_tx", "Mbit/s", "high"), ("tcp_rx", "Mbit/s", "high"),
            ("udp64_tx_qemu_ns_pkt", "ns/pkt", "low"), ("udp64_rx_qemu_ns_pkt", "ns/pkt", "low"),
            ("tcp_tx_bytes_pkt", "B/pkt", "high"), ("tcp_rx_bytes_pkt", "B/pkt", "high"),
            ("tcp_rx_bufs_pkt", "buf/pkt", "low")]
+# per-vCPU busy time of each row (not a cost: no better side)
+metrics += [(m, "%", "-") for m in sorted({k[0] for k in vals if "_cpu" in k[0] and k[0].endswith("_busy")},
+                                         key=lambda m: (m.rsplit("_cpu", 1)[0], int(m.rsplit("_cpu", 1)[1][:-5])))]
 def fmt(v):
     return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
 with open(f"{out}/summary.csv", "w", newline="") as f:
@@ -114,13 +122,15 @@ with open(f"{out}/summary.csv", "w", newline="") as f:
                     f"{max(a):.4g}" if a else "", f"{mb:.4g}", f"{min(b):.4g}",
                     f"{max(b):.4g}", f"{ratio:.3f}", min(len(a), len(b)) if a else len(b)])
         vb = f"{fmt(mb)} ({fmt(min(b))}-{fmt(max(b))})"
+        if better == "-":
+            rs = f"{ratio:.2f}"
         print(f"{m:16} {unit:7} {va:>30} {vb:>30} {rs:>18}  {len(b)}")
 # chart data: each driver's median, min and max over virtio_net's median
 with open(f"{out}/chart.dat", "w") as f:
     f.write("metric vn vn_min vn_max ppv ppv_min ppv_max\n")
     for m, unit, better in metrics:
         a, b = vals.get((m, "virtio_net"), []), vals.get((m, "ppvnet"), [])
-        if not a or not b:
+        if not a or not b or better == "-":
             continue
         ma = statistics.median(a)
         if not ma:

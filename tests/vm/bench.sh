@@ -14,6 +14,8 @@
 #   <row>_kick_kpkt      notifications to the device per 1000 packets
 #   <row>_qemu_us_kb/... QEMU's main thread (the device model) in host CPU
 #                        time per kB / per packet (vm.py's qemustat)
+#   <row>_cpuN_busy      vCPU N's busy share of the row's time, %: a layout
+#                        that leaves a CPU idle shows (not under icount)
 #   pp_recycle_pct       ppvnet, during tcp_rx: RX pages the page pool
 #                        served from recycled ones (1 - pp_fresh/pp_pages)
 # PPV_BENCH_STREAMS=N (tools/bench.sh QUEUES=2): N TCP streams each way,
@@ -57,6 +59,10 @@ HZ_USER=100	# /proc/stat counts in USER_HZ
 busy() {	# busy ticks of all CPUs so far
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
+# "busy total" ticks of each vCPU so far, one line per CPU
+cpu_ticks() {
+	awk '$1 ~ /^cpu[0-9]+$/ { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
 # ppsum FIELD: ppvnet's page pool counter over all RX queues (0 otherwise)
 ppsum() { if [ "$DRIVER" = ppvnet ]; then ethtool_qsum rx "$1"; else echo 0; fi; }
 # cost NAME DIR FIELD COMMAND...: run COMMAND, print its cost
@@ -69,13 +75,19 @@ kicks() { ethtool -S "$IF" | awk '$1 ~ /kicks:$/ { s += $2 } END { print s + 0 }
 # host clock ticks, from the host (vm.py's qemustat)
 qmain() { host qemustat | awk '{ print $2 + 0 }'; }
 cost() {
-	local name=$1 dir=$2 field=$3 b0 b1 n0 n1 i0 i1 p0 p1 k0 k1 q0 q1
+	local name=$1 dir=$2 field=$3 b0 b1 n0 n1 i0 i1 p0 p1 k0 k1 q0 q1 c0 c1
 	shift 3
 	b0=$(busy); n0=$(ip_stat "$dir" "$field"); i0=$(intr); p0=$(ip_stat "$dir" packets)
-	k0=$(kicks); q0=$(qmain)
+	k0=$(kicks); q0=$(qmain); c0=$(cpu_ticks)
 	"$@"
 	b1=$(busy); n1=$(ip_stat "$dir" "$field"); i1=$(intr); p1=$(ip_stat "$dir" packets)
-	k1=$(kicks); q1=$(qmain)
+	k1=$(kicks); q1=$(qmain); c1=$(cpu_ticks)
+	# each vCPU's busy share of the time (one vCPU under icount: no row)
+	[ "$(echo "$c0" | wc -l)" -gt 1 ] && printf '%s\n%s\n' "$c0" "$c1" |
+		awk -v m="${name%_*_*}" -v n="$(echo "$c0" | wc -l)" '
+			NR <= n { b[NR] = $1; t[NR] = $2; next }
+			{ i = NR - n; if ($2 > t[i]) printf "# BENCH %s_cpu%d_busy %.1f\n", m, i - 1, 100 * ($1 - b[i]) / ($2 - t[i]) }'
+
 	# interrupts and notifications per 1000 packets on the interface
 	# (interrupts: all of the guest's)
 	awk -v i=$((i1 - i0)) -v p=$((p1 - p0)) -v m="${name%_*_*}_irq_kpkt" 'BEGIN {

@@ -12,11 +12,12 @@ fault_points "fault injection walk" || { return 0 2>/dev/null || exit 0; }
 dma_maps() { grep -c "^$PCI " /sys/kernel/debug/dma-api/dump 2>/dev/null; }
 
 # probe: unbind, arm, bind; the device must come back after a clean bind
-# (the pairs the device offers decide the vector fallbacks: with more than
-# one, MSI-X per pair, then one shared MSI-X vector, then INTx)
+# (the vector fallbacks: MSI-X per queue, then per pair, then, with more
+# than one pair, one shared MSI-X vector, then INTx; fail_cpuhp is the
+# CPU hotplug registration that lets the IRQs follow the CPUs)
 MAXQP=$(ethtool -l "$IF" | awk '/^Combined:/ { print $2; exit }')
 ip link set "$IF" down 2>/dev/null
-for site in fail_probe_alloc fail_vectors; do
+for site in fail_probe_alloc fail_vectors fail_cpuhp; do
 	k=1 runs=0 bad=
 	while [ $k -le 20 ]; do
 		echo "$PCI" >/sys/bus/pci/drivers/ppvnet/unbind
@@ -28,9 +29,9 @@ for site in fail_probe_alloc fail_vectors; do
 		if [ $hit = 0 ]; then break; fi
 		runs=$((runs + 1))
 		if [ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ]; then
-			# an injected MSI-X failure falls back: bound, with one
-			# shared vector (several pairs) or INTx
-			dmesg_new | grep -qE "using INTx|queues share one" || { bad="$bad k=$k:bound-without-fallback"; }
+			# an injected MSI-X failure falls back: bound, with a
+			# vector per pair, one shared vector or INTx
+			dmesg_new | grep -qE "using INTx|queues share one|one per queue pair" || { bad="$bad k=$k:bound-without-fallback"; }
 		else
 			dmesg_new | grep -qE "ppvnet.*(cannot|neither|no usable)" || bad="$bad k=$k:no-dmesg-line"
 			[ "$(dma_maps)" = 0 ] || bad="$bad k=$k:dma-left"
@@ -39,19 +40,24 @@ for site in fail_probe_alloc fail_vectors; do
 	done
 	[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] && echo "$PCI" >/sys/bus/pci/drivers/ppvnet/unbind
 	if [ $site = fail_vectors ]; then
-		steps=2
-		if [ "${MAXQP:-1}" -gt 1 ]; then
-			# per-pair and shared MSI-X fail: bound with INTx
-			steps=3
+		# fail the first t layouts: the next one binds, and says so
+		layouts="one per queue pair"
+		[ "${MAXQP:-1}" -gt 1 ] && layouts="$layouts|queues share one"
+		layouts="$layouts|using INTx"
+		steps=0
+		while [ $steps -lt "$(echo "$layouts" | awk -F'|' '{ print NF }')" ]; do
+			steps=$((steps + 1))
+			msg=$(echo "$layouts" | cut -d'|' -f$steps)
 			dmesg_mark
-			fi_arm $site 1; echo 2 >"$FI/$site/times"
+			fi_arm $site 1; echo $steps >"$FI/$site/times"
 			echo "$PCI" >/sys/bus/pci/drivers/ppvnet/bind 2>/dev/null
 			fi_off $site
-			[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] || bad="$bad msix:not-bound"
-			dmesg_new | grep -q "using INTx" || bad="$bad msix:no-intx-line"
+			[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] || bad="$bad t=$steps:not-bound"
+			dmesg_new | grep -q "$msg" || bad="$bad t=$steps:no-'$msg'"
 			[ -e "/sys/bus/pci/drivers/ppvnet/$PCI" ] && echo "$PCI" >/sys/bus/pci/drivers/ppvnet/unbind
 			runs=$((runs + 1))
-		fi
+		done
+		steps=$((steps + 1))
 		# every MSI-X layout and then the INTx fallback: probe itself
 		# must fail
 		dmesg_mark

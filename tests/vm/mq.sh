@@ -58,15 +58,25 @@ for v0 in $s0; do
 	expect "$dir queue $((q / 2)) carried traffic (+$d packets)" "$d" -ge 100
 	q=$((q + 1))
 done
-# one IRQ per pair unless the phase took fewer vectors (PPV_IRQ_MODE)
-if [ "$DRIVER" = ppvnet ] && [ "$want" -gt 1 ] && [ -z "${PPV_IRQ_MODE:-}" ] &&
-	! grep -q "$IF-qp1" /proc/interrupts; then
-	notok "an IRQ for each pair ($IF-qp0, $IF-qp1)" "$(grep "$IF" /proc/interrupts | awk '{ print $NF }' | tr '\n' ' ')"
-elif [ "$DRIVER" = ppvnet ] && [ "$want" -gt 1 ] && [ -z "${PPV_IRQ_MODE:-}" ]; then
-	# one IRQ per pair, on different CPUs
-	a0=$(cat "/proc/irq/$(awk -v n="$IF-qp0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)/smp_affinity_list")
-	a1=$(cat "/proc/irq/$(awk -v n="$IF-qp1" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)/smp_affinity_list")
-	if [ "$a0" != "$a1" ]; then ok "pairs 0 and 1 interrupt different CPUs ($a0, $a1)"; else notok "pairs 0 and 1 interrupt different CPUs" "both $a0"; fi
+# an RX and a TX IRQ per pair unless the phase took fewer vectors
+# (PPV_IRQ_MODE); the pairs' RX IRQs on different CPUs (affinity.sh
+# checks the whole layout)
+if [ "$DRIVER" = ppvnet ] && [ "$want" -gt 1 ] && [ -z "${PPV_IRQ_MODE:-}" ]; then
+	irqs=$(grep "$IF" /proc/interrupts | awk '{ print $NF }' | tr '\n' ' ')
+	if ! grep -q "$IF-rx1\$" /proc/interrupts || ! grep -q "$IF-tx1\$" /proc/interrupts; then
+		notok "an RX and a TX IRQ for each pair ($IF-rx0, $IF-tx0, $IF-rx1, $IF-tx1)" "$irqs"
+	else
+		a0=$(cat "/proc/irq/$(awk -v n="$IF-rx0" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)/smp_affinity_list")
+		a1=$(cat "/proc/irq/$(awk -v n="$IF-rx1" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)/smp_affinity_list")
+		if [ "$a0" != "$a1" ]; then ok "pairs 0 and 1 interrupt different CPUs ($a0, $a1; IRQs $irqs)"; else notok "pairs 0 and 1 interrupt different CPUs" "both $a0"; fi
+	fi
+fi
+
+# vectors=3 (PPV_IRQ_MODE=perqp): one vector per pair
+if [ "${PPV_IRQ_MODE:-}" = perqp ]; then
+	check "dmesg: one MSI-X vector per queue pair" sh -c "dmesg | grep -q 'one per queue pair'"
+	check "an IRQ for each pair ($IF-qp0, $IF-qp1), none per queue" \
+		sh -c "grep -q '$IF-qp0\$' /proc/interrupts && grep -q '$IF-qp1\$' /proc/interrupts && ! grep -q '$IF-tx0\$' /proc/interrupts"
 fi
 
 # vectors=2 (PPV_IRQ_MODE=shared): one vector for all queues
