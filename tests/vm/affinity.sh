@@ -147,6 +147,7 @@ EOF
 	if [ -z "$bad" ]; then ok "$when: each RX and TX IRQ interrupts its CPU only ($rxn RX, $txn TX IRQs fired)"; else notok "$when: interrupts on the CPUs of the rule" "$bad"; fi
 }
 
+usecs0=$(ethtool -c "$IF" | awk '$1 == "tx-usecs:" { print $2 }')
 ethtool -C "$IF" tx-usecs 0
 check_layout "link up"
 check_delivery "link up"
@@ -185,5 +186,5 @@ else
 	load_check "CPUs offline and back"
 	load_stop
 fi
-ethtool -C "$IF" tx-usecs 1000
+ethtool -C "$IF" tx-usecs "${usecs0:-1000}"
 check "ping after the IRQ layout changes" ping -q -c 3 -i 0.1 -W 2 "$HOST_IP"

@@ -14,8 +14,13 @@
 #   <row>_kick_kpkt      notifications to the device per 1000 packets
 #   <row>_qemu_us_kb/... QEMU's main thread (the device model) in host CPU
 #                        time per kB / per packet (vm.py's qemustat)
-#   <row>_cpuN_busy      vCPU N's busy share of the row's time, %: a layout
-#                        that leaves a CPU idle shows (not under icount)
+#   <row>_cpuN_busy      vCPU N's busy share of the row's time, %: where the
+#                        tasks ran (iperf3 on one vCPU or the other); not
+#                        under icount. Interrupt and softirq work on a vCPU
+#                        that idles between interrupts counts as idle
+#                        (Debian's kernels: nohz idle without
+#                        IRQ_TIME_ACCOUNTING): a vCPU that only serves the
+#                        RX interrupt reads a few %.
 #   pp_recycle_pct       ppvnet, during tcp_rx: RX pages the page pool
 #                        served from recycled ones (1 - pp_fresh/pp_pages)
 # PPV_BENCH_STREAMS=N (tools/bench.sh QUEUES=2): N TCP streams each way,
