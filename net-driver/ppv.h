@@ -61,8 +61,7 @@
  * headroom, CPU-owned and outside what the device may write, that holds
  * the buffer's metadata (struct ppv_rx_meta) while the device owns it; the
  * device writes the header and the frame after it; the skb is built over
- * the buffer, so its tail keeps room for skb_shared_info (but mergeable
- * buffers: ppv_rx_mrg_head()). Three layouts,
+ * the buffer, so its tail keeps room for skb_shared_info. Three layouts,
  * chosen per ring from the features and the MTU (ppv_rx_open()):
  *  - small: one buffer per frame, sized for the MTU (two per page up to
  *    ~1.7 KB frames), headroom NET_SKB_PAD: neither MRG_RXBUF nor guest
@@ -323,7 +322,7 @@ struct ppv_priv {
 	 */
 	struct hlist_node cpuhp_node;
 	bool cpuhp_added;
-	struct mutex irq_lock;		/* guards irqs_spread */
+	struct mutex irq_lock;
 	bool irqs_spread;
 
 	/*

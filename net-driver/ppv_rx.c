@@ -22,24 +22,21 @@
 #define PPV_REFILL_DELAY	(HZ / 50)	/* between retries of the refill work */
 #define PPV_FILL_TRIES		16		/* failed allocations one fill accepts */
 
-/*
- * Bytes the device may write into a buffer of @truesize: up to its end
- * when mergeable (ppv_rx_mrg_head()), else short of skb_shared_info.
- */
+/* Bytes the device may write into a buffer of @truesize. */
 static unsigned int ppv_rx_room(const struct ppv_qp *qp, unsigned int truesize)
 {
-	return truesize - qp->rx_headroom -
-	       (qp->rx_mode == PPV_RX_MRG ? 0 : PPV_RX_TAILROOM);
+	return truesize - qp->rx_headroom - PPV_RX_TAILROOM;
 }
 
 /*
  * Mergeable buffer size: half a page or a whole one, from the average
  * packet length seen on this ring (an EWMA, as virtio_net keeps). Only
  * fractions of a page: a size in between would leave the rest of the page
- * unused while truesize claimed less. Small packets (ACKs, requests,
- * 64-byte UDP) then take 2 KB of socket memory instead of 4 KB; bulk
- * receive, which guest TSO turns into 64 KB frames, takes 17 page
- * buffers a frame instead of 33 half pages.
+ * unused while truesize claimed less, and the XDP headroom plus
+ * skb_shared_info (576 bytes) make quarter pages too small to matter.
+ * Small packets (ACKs, requests, 64-byte UDP) then take 2 KB of socket
+ * memory instead of 4 KB; bulk receive, which guest TSO turns into 64 KB
+ * frames, takes 19 page buffers a frame instead of 45 half pages.
  */
 static unsigned int ppv_rx_mrg_truesize(struct ppv_qp *qp)
 {
@@ -369,46 +366,6 @@ static struct sk_buff *ppv_rx_build(struct ppv_qp *qp, void *va,
 	return skb;
 }
 
-/*
- * The skb of a mergeable packet's first buffer. Mergeable buffers keep no
- * tailroom for skb_shared_info: the device may fill them to their end, so
- * a 64 KB packet takes 17 page buffers rather than 19 (and fewer
- * descriptors for the device to walk: QEMU's main thread spent 1.15x
- * virtio_net's time per kB received with 19). A first buffer that left
- * room for it becomes the skb's head (napi_build_skb()); a fuller one
- * goes in as a fragment behind a small head that holds a copy of its
- * first PPV_RX_COPY bytes (the headers GRO and the stack read), as
- * virtio_net's page_to_skb() does. *@nfrags: fragments used.
- */
-#define PPV_RX_COPY	128
-
-static struct sk_buff *ppv_rx_mrg_head(struct ppv_qp *qp, void *va,
-				       unsigned int truesize, u32 len,
-				       unsigned int *nfrags)
-{
-	unsigned int off = qp->rx_headroom + ppv_rx_hdr_len(&qp->rx_caps);
-	struct sk_buff *skb = NULL;
-	struct page *page;
-
-	*nfrags = 0;
-	if (off + len + PPV_RX_TAILROOM <= truesize)
-		return ppv_rx_build(qp, va, truesize, len);
-	if (!ppv_should_fail(PPV_FAULT_RX_SKB))
-		skb = napi_alloc_skb(&qp->napi, PPV_RX_COPY);
-	if (unlikely(!skb)) {
-		ppv_stat_inc(&qp->rx_stats, skb_fail);
-		return NULL;
-	}
-	skb_mark_for_recycle(skb);
-	/* len > truesize - off - PPV_RX_TAILROOM > PPV_RX_COPY here */
-	skb_put_data(skb, va + off, PPV_RX_COPY);
-	page = virt_to_page(va);
-	skb_add_rx_frag(skb, 0, page, va + off + PPV_RX_COPY - page_address(page),
-			len - PPV_RX_COPY, truesize);
-	*nfrags = 1;
-	return skb;
-}
-
 /* VIRTIO_NET_HASH_REPORT_* (1..9, checked by ppv_rx_parse()) as skb hash types */
 static const enum pkt_hash_types ppv_hash_type[PPV_HASH_REPORT_MAX + 1] = {
 	[VIRTIO_NET_HASH_REPORT_NONE] = PKT_HASH_TYPE_NONE,
@@ -633,7 +590,7 @@ static int ppv_rx_mrg(struct ppv_qp *qp, void *va, u32 used_len)
 		       ppv_rx_mrg_drain(qp, n - 1) : 0;
 	}
 	ppv_rx_hdr_copy(qp, &hdr, buf);
-	head = ppv_rx_mrg_head(qp, va, truesize, pkt_len, &nfrags);
+	head = ppv_rx_build(qp, va, truesize, pkt_len);
 	if (unlikely(!head)) {
 		ppv_rx_drop(qp, va);
 		return ppv_rx_mrg_drain(qp, n - 1);

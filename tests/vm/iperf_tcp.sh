@@ -18,20 +18,6 @@
 up=$(iperf_mbps -t 3)
 diag "TCP guest->host: $up Mbit/s"
 expect_mbps "iperf3 TCP guest->host" "$up" "$(min_mbps 100 4)"
-b0=$(ethtool_qsum rx bufs 2>/dev/null); k0=$(ethtool_qsum rx gso 2>/dev/null); n0=$(ethtool_qsum rx packets 2>/dev/null)
 down=$(iperf_mbps -t 3 -R)
 diag "TCP host->guest: $down Mbit/s"
 expect_mbps "iperf3 TCP host->guest" "$down" "$(min_mbps 200 15)"
-# ppvnet's mergeable buffers are filled to their end (no skb_shared_info
-# tailroom, ppv_rx_mrg_head()): a 64 KB GSO packet in 4 KB buffers with
-# 256 bytes of headroom takes 17 (19 with the tailroom). Bulk receive is
-# all GSO packets: buffers per packet stay under 17.5.
-[ "$DRIVER" != ppvnet ] || [ -d /sys/kernel/debug/ppvnet ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
-if [ "$DRIVER" = ppvnet ] && grep -q 'rx0 mergeable' "/sys/kernel/debug/ppvnet/$PCI/rings" 2>/dev/null; then
-	b=$(($(ethtool_qsum rx bufs) - b0)); n=$(($(ethtool_qsum rx packets) - n0)); k=$(($(ethtool_qsum rx gso) - k0))
-	if [ "$n" -gt 0 ] && [ $((k * 10)) -ge $((n * 9)) ]; then
-		expect "mergeable: bulk receive takes under 17.5 buffers a packet ($b for $n, $k GSO)" $((b * 2)) -lt $((n * 35))
-	else
-		skip "mergeable: buffers a packet" "not a GSO receive ($k of $n packets)"
-	fi
-fi
