@@ -322,7 +322,7 @@ struct ppv_priv {
 	 */
 	struct hlist_node cpuhp_node;
 	bool cpuhp_added;
-	struct mutex irq_lock;
+	struct mutex irq_lock;		/* guards irqs_spread */
 	bool irqs_spread;
 
 	/*

@@ -181,6 +181,7 @@ static int ppv_setup_queues(struct ppv_priv *priv)
 
 	for (i = 0; i < priv->nqp; i++) {
 		struct ppv_qp *qp = &priv->qp[i];
+
 		err = ppv_queue_setup(priv, &qp->rxq, 2 * i,
 				      ppv_qp_vector(priv, i), priv->rx_ring);
 		if (err)
