@@ -17,9 +17,10 @@
  *  - INTx: one shared line for everything; the ISR read says why.
  * The control queue is polled and has no vector.
  *
- * Split is the layout kept whenever the device has the vectors, also
- * where pairs >= CPUs and both IRQs of a pair go to one CPU: see
- * ppv_irq_spread() for the CPUs, and the numbers there.
+ * Split is taken whenever the device has the vectors, also where pairs >=
+ * CPUs and both IRQs of a pair go to one CPU; against one vector per pair
+ * it is measured on 1 pair and 2 vCPUs only (issue 24's notes), not yet
+ * where pairs >= CPUs. ppv_irq_spread() says which CPUs.
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
