@@ -536,6 +536,7 @@ void ppv_tx_schedule(struct ppv_qp *qp);
 #define PPV_TX_KICKED	(-1)
 bool ppv_tx_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped,
 		bool timer);
+bool ppv_tx_poll_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped);
 void ppv_tx_close(struct ppv_qp *qp);
 unsigned int ppv_tx_abandon(struct ppv_qp *qp);
 enum hrtimer_restart ppv_tx_timer(struct hrtimer *t);

@@ -25,21 +25,6 @@
 #include "ppv_fault.h"
 
 /*
- * The TX ring is shared with ppv_start_xmit(), which reaps completions and
- * publishes on any CPU: everything NAPI does to it, reaping and re-arming
- * the interrupt, runs under the queue's xmit lock. (Re-armed without it, a
- * stale published index next to a fresh last_used could park used_event
- * some 49 k entries ahead: a queue stopped by BQL would then wait for an
- * interrupt that never comes.)
- *
- * Both rings are re-armed, and checked once more, before
- * napi_complete_done(): once it clears NAPI_STATE_SCHED, napi_disable()
- * returns and ppv_down() may free the rings, and another poll (the TX
- * timer's, the refill work's, busy polling, threaded NAPI) may run. So
- * nothing after it touches a ring: entries that came meanwhile keep the
- * poll going (return @budget) instead of being rescheduled afterwards.
- */
-/*
  * Split vectors: the RX poll takes the TX completions it finds on its way,
  * as virtio_net's virtnet_poll_cleantx() does, when the xmit lock is free:
  * fewer TX interrupts and timer runs, no waiting on the sending CPU.
@@ -60,12 +45,27 @@ static void ppv_poll_cleantx(struct ppv_qp *qp, struct netdev_queue *txq,
 		napi_schedule(&qp->tx_napi);
 }
 
+/*
+ * The TX ring is shared with ppv_start_xmit(), which reaps completions and
+ * publishes on any CPU: everything NAPI does to it, reaping and re-arming
+ * the interrupt, runs under the queue's xmit lock. (Re-armed without it, a
+ * stale published index next to a fresh last_used could park used_event
+ * some 49 k entries ahead: a queue stopped by BQL would then wait for an
+ * interrupt that never comes.)
+ *
+ * Both rings are re-armed, and checked once more, before
+ * napi_complete_done(): once it clears NAPI_STATE_SCHED, napi_disable()
+ * returns and ppv_down() may free the rings, and another poll (the TX
+ * timer's, the refill work's, busy polling, threaded NAPI) may run. So
+ * nothing after it touches a ring: entries that came meanwhile keep the
+ * poll going (return @budget) instead of being rescheduled afterwards.
+ */
 static int ppv_poll(struct napi_struct *napi, int budget)
 {
 	struct ppv_qp *qp = container_of(napi, struct ppv_qp, napi);
 	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
 	unsigned int reaped;
-	bool more, timer;
+	bool more;
 	int done;
 
 	if (unlikely(!budget)) {
@@ -103,10 +103,7 @@ static int ppv_poll(struct napi_struct *napi, int budget)
 		 * ppv_start_xmit() and the TX timer reap (ppv_tx_arm()).
 		 */
 		__netif_tx_lock(txq, smp_processor_id());
-		timer = READ_ONCE(qp->tx_timer_fired);
-		if (timer)
-			WRITE_ONCE(qp->tx_timer_fired, false);
-		more |= ppv_tx_arm(qp, txq, reaped, timer);
+		more |= ppv_tx_poll_arm(qp, txq, reaped);
 		__netif_tx_unlock(txq);
 	}
 	if (more) {

@@ -527,6 +527,20 @@ enum hrtimer_restart ppv_tx_timer(struct hrtimer *t)
 }
 
 /*
+ * At the end of the poll that reaps TX (the pair's, or the TX NAPI when
+ * split): whether it is the TX timer's, and ppv_tx_arm(). Under the xmit
+ * lock.
+ */
+bool ppv_tx_poll_arm(struct ppv_qp *qp, struct netdev_queue *txq, int reaped)
+{
+	bool timer = READ_ONCE(qp->tx_timer_fired);
+
+	if (timer)
+		WRITE_ONCE(qp->tx_timer_fired, false);
+	return ppv_tx_arm(qp, txq, reaped, timer);
+}
+
+/*
  * Split vectors: the TX NAPI, scheduled by the TX interrupt, the TX timer,
  * a kick that found its completions already there, and the RX poll.
  * Reaps, wakes the queue, and decides how the rest will be reaped; its
@@ -537,7 +551,7 @@ int ppv_tx_poll(struct napi_struct *napi, int budget)
 	struct ppv_qp *qp = container_of(napi, struct ppv_qp, tx_napi);
 	struct netdev_queue *txq = netdev_get_tx_queue(qp->priv->dev, qp->index);
 	unsigned int reaped;
-	bool more, timer;
+	bool more;
 
 	if (unlikely(!budget)) {
 		/* netpoll, maybe from inside ppv_start_xmit(): see ppv_poll() */
@@ -549,10 +563,7 @@ int ppv_tx_poll(struct napi_struct *napi, int budget)
 	}
 	__netif_tx_lock(txq, smp_processor_id());
 	reaped = ppv_tx_complete(qp, txq, budget);
-	timer = READ_ONCE(qp->tx_timer_fired);
-	if (timer)
-		WRITE_ONCE(qp->tx_timer_fired, false);
-	more = ppv_tx_arm(qp, txq, reaped, timer);
+	more = ppv_tx_poll_arm(qp, txq, reaped);
 	__netif_tx_unlock(txq);
 	if (more)
 		return budget;
